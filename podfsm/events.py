@@ -1,0 +1,192 @@
+"""Lifecycle events: what the scheduler, the container runtime, the probes, the clock, a user and
+the node do. What the kubelet does in answer is the model's job and never an event.
+
+An event is a mapping with a ``type`` field (``../shared/interface.md`` section 3); times are
+virtual seconds. :func:`parse_events` turns a list of such mappings into typed events, naming the
+event's index and field on error. ``SchedulingGatesRemoved`` is podfsm's extension: a user or
+controller cleared ``spec.schedulingGates``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from podfsm.errors import ManifestError
+from podfsm.vocab import CREATE_ERRORS, PULL_ERRORS, ProbeKind, ProbeOutcome
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as a JSON mapping, optional fields left out when unset."""
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+class Scheduled(_Event):
+    """The scheduler bound the pod to ``node``."""
+
+    type: Literal["Scheduled"] = "Scheduled"
+    node: str = Field(min_length=1)
+
+
+class Unschedulable(_Event):
+    """The scheduler could not place the pod."""
+
+    type: Literal["Unschedulable"] = "Unschedulable"
+    message: str | None = None
+
+
+class SchedulingGatesRemoved(_Event):
+    """Every ``spec.schedulingGates`` entry was removed (podfsm extension)."""
+
+    type: Literal["SchedulingGatesRemoved"] = "SchedulingGatesRemoved"
+
+
+class ContainerStarted(_Event):
+    """The runtime reports the container running."""
+
+    type: Literal["ContainerStarted"] = "ContainerStarted"
+    container: str
+
+
+class ContainerExited(_Event):
+    """The container's process ended; reason defaults to Completed for 0 and Error otherwise."""
+
+    type: Literal["ContainerExited"] = "ContainerExited"
+    container: str
+    exit_code: int = Field(alias="exitCode")
+    reason: str | None = None
+    signal: int | None = None
+
+
+class ImagePullFailed(_Event):
+    """Pulling the container's image failed."""
+
+    type: Literal["ImagePullFailed"] = "ImagePullFailed"
+    container: str
+    reason: Literal[tuple(sorted(PULL_ERRORS))] = "ErrImagePull"  # type: ignore[valid-type]
+
+
+class ContainerCreateFailed(_Event):
+    """The runtime could not create the container."""
+
+    type: Literal["ContainerCreateFailed"] = "ContainerCreateFailed"
+    container: str
+    reason: Literal[tuple(sorted(CREATE_ERRORS))] = "CreateContainerConfigError"  # type: ignore[valid-type]
+
+
+class PostStartHookFailed(_Event):
+    """The container started but its postStart hook failed."""
+
+    type: Literal["PostStartHookFailed"] = "PostStartHookFailed"
+    container: str
+
+
+class ProbeResult(_Event):
+    """One probe run's result; the spec's thresholds decide when it counts."""
+
+    type: Literal["ProbeResult"] = "ProbeResult"
+    container: str
+    probe: ProbeKind
+    result: ProbeOutcome
+
+
+class TimePassed(_Event):
+    """The virtual clock moves on by ``seconds``."""
+
+    type: Literal["TimePassed"] = "TimePassed"
+    seconds: float = Field(ge=0)
+
+
+class DeletionRequested(_Event):
+    """A user deleted the pod; the grace period defaults to the spec's."""
+
+    type: Literal["DeletionRequested"] = "DeletionRequested"
+    grace_period_seconds: int | None = Field(default=None, alias="gracePeriodSeconds", ge=0)
+
+
+class Evicted(_Event):
+    """The kubelet evicts the pod (node pressure)."""
+
+    type: Literal["Evicted"] = "Evicted"
+    message: str | None = None
+
+
+class NodeLost(_Event):
+    """The pod's node stopped reporting."""
+
+    type: Literal["NodeLost"] = "NodeLost"
+
+
+Event = Annotated[
+    Scheduled
+    | Unschedulable
+    | SchedulingGatesRemoved
+    | ContainerStarted
+    | ContainerExited
+    | ImagePullFailed
+    | ContainerCreateFailed
+    | PostStartHookFailed
+    | ProbeResult
+    | TimePassed
+    | DeletionRequested
+    | Evicted
+    | NodeLost,
+    Field(discriminator="type"),
+]
+
+EVENT_TYPES: tuple[type[_Event], ...] = (
+    Scheduled,
+    Unschedulable,
+    SchedulingGatesRemoved,
+    ContainerStarted,
+    ContainerExited,
+    ImagePullFailed,
+    ContainerCreateFailed,
+    PostStartHookFailed,
+    ProbeResult,
+    TimePassed,
+    DeletionRequested,
+    Evicted,
+    NodeLost,
+)
+EVENT_TYPE_NAMES: tuple[str, ...] = tuple(t.model_fields["type"].default for t in EVENT_TYPES)
+
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(Event)
+
+
+def _describe(err: ValidationError, index: int) -> str:
+    first = err.errors()[0]
+    loc = [str(p) for p in first["loc"]]
+    if loc and loc[0] in EVENT_TYPE_NAMES:  # the discriminator's branch name, not a field
+        loc = loc[1:]
+    field = ".".join(loc)
+    msg = str(first["msg"])
+    if first["type"] == "union_tag_invalid":
+        msg = f"unknown event type; expected one of {', '.join(EVENT_TYPE_NAMES)}"
+        field = "type"
+    elif first["type"] == "union_tag_not_found":
+        msg = "an event needs a 'type'"
+        field = "type"
+    return f"events[{index}].{field}: {msg}" if field else f"events[{index}]: {msg}"
+
+
+def parse_event(obj: Any, index: int = 0, source: str = "<events>") -> Any:
+    """One event from a mapping (or an already-typed event)."""
+    if isinstance(obj, _Event):
+        return obj
+    if not isinstance(obj, Mapping):
+        raise ManifestError(source, f"events[{index}]: an event must be a mapping with a 'type'")
+    try:
+        return _ADAPTER.validate_python(dict(obj))
+    except ValidationError as exc:
+        raise ManifestError(source, _describe(exc, index)) from None
+
+
+def parse_events(objs: Iterable[Any], source: str = "<events>") -> list[Any]:
+    """Typed events from mappings, naming the index and field of the first bad one."""
+    return [parse_event(o, i, source) for i, o in enumerate(objs)]

@@ -1,0 +1,151 @@
+"""The container-state machine: one instance per container, driven by the runtime and the kubelet.
+
+States carry Kubernetes' spelling: ``Waiting`` / ``Running`` / ``Terminated`` are the API's
+three container states; ``ImagePullBackOff`` and ``CrashLoopBackOff`` are the two waiting
+reasons during which the kubelet will not try again until a back-off window has passed;
+``Killing`` is the kubelet's name (event reason ``Killing``) for a container it has sent the stop
+signal to and that has not exited yet (the API still shows it ``running``).
+
+World triggers are named after the lifecycle events (``ContainerStarted``, ``ContainerExited``,
+...); kubelet triggers are verbs (``restart``, ``back_off``, ``kill``, ...). Guards receive the
+container's record (:class:`podfsm.model.pod.ContainerRecord`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from podfsm.machines.base import MachineDef, Row, State, check_definition
+from podfsm.machines.restart_policy import Action
+from podfsm.vocab import PULL_ERRORS_WITH_BACKOFF
+
+if TYPE_CHECKING:
+    from podfsm.model.pod import ContainerRecord
+
+WAITING = "Waiting"
+IMAGE_PULL_BACK_OFF = "ImagePullBackOff"
+RUNNING = "Running"
+KILLING = "Killing"
+TERMINATED = "Terminated"
+CRASH_LOOP_BACK_OFF = "CrashLoopBackOff"
+
+NOT_RUNNING = (WAITING, IMAGE_PULL_BACK_OFF, CRASH_LOOP_BACK_OFF)
+ALIVE = (RUNNING, KILLING)
+
+
+def kubelet_starts_it(c: ContainerRecord) -> bool:
+    """The kubelet is starting this container now: its turn in the init order has come."""
+    return c.pod.startable(c)
+
+
+def has_post_start_hook(c: ContainerRecord) -> bool:
+    """The container's spec has a postStart hook."""
+    return c.spec.post_start
+
+
+def pull_error_backs_off(c: ContainerRecord) -> bool:
+    """The image-pull error is one the kubelet retries with image back-off (ErrImagePull)."""
+    return c.pending_reason in PULL_ERRORS_WITH_BACKOFF
+
+
+def image_backoff_over(c: ContainerRecord) -> bool:
+    """The image back-off window since the last failed pull has passed."""
+    return c.retry_at is not None and c.pod.now >= c.retry_at
+
+
+def grace_period_over(c: ContainerRecord) -> bool:
+    """The grace period since the stop signal has run out."""
+    return c.kill_deadline is not None and c.pod.now >= c.kill_deadline
+
+
+def policy_restarts(c: ContainerRecord) -> bool:
+    """The restart-policy table (with restart rules) says restart, and the pod is not being stopped."""
+    return c.decision is Action.RESTART
+
+
+def backoff_allows_now(c: ContainerRecord) -> bool:
+    """No unexpired crash-loop back-off entry: the restart happens at once."""
+    return not c.pod.in_crash_backoff(c)
+
+
+def crash_backoff_over(c: ContainerRecord) -> bool:
+    """The crash-loop back-off delay since the container's last exit has passed."""
+    return c.restart_at is not None and c.pod.now >= c.restart_at
+
+
+def pod_stopping(c: ContainerRecord) -> bool:
+    """The pod is being terminated (deleted, evicted, or killed because it cannot go on)."""
+    return c.pod.stopping
+
+
+_RT = "pkg/kubelet/kuberuntime/kuberuntime_container.go"
+_MGR = "pkg/kubelet/kuberuntime/kuberuntime_manager.go"
+
+CONTAINER_MACHINE = check_definition(
+    MachineDef(
+        name="container-state",
+        title="Container state",
+        doc="One container's life: created, pulled, started, probed, exited, restarted or left terminated.",
+        states=(
+            State(WAITING, "waiting to be created and started (ContainerCreating, PodInitializing, or an error)"),
+            State(IMAGE_PULL_BACK_OFF, "waiting: the image pull failed; no new pull until the back-off passes"),
+            State(RUNNING, "running; `started` and `ready` follow the probes"),
+            State(KILLING, "running, stop signal sent (after preStop); SIGKILL when the grace period ends"),
+            State(TERMINATED, "exited; the kubelet restarts it or leaves it terminated per the policy table"),
+            State(CRASH_LOOP_BACK_OFF, "waiting: exited and will be restarted when the back-off delay passes"),
+        ),
+        initial=WAITING,
+        rows=(
+            Row("ContainerStarted", WAITING, RUNNING, ("kubelet_starts_it",),
+                "The runtime reports the container running after the kubelet started it in its turn.",
+                f"{_RT}:startContainer"),
+            Row("PostStartHookFailed", WAITING, KILLING, ("kubelet_starts_it", "has_post_start_hook"),
+                "The container started but its postStart hook failed; the kubelet kills it (FailedPostStartHook).",
+                f"{_RT}:startContainer"),
+            Row("ImagePullFailed", WAITING, IMAGE_PULL_BACK_OFF, ("kubelet_starts_it", "pull_error_backs_off"),
+                "Pulling the image failed (ErrImagePull); the kubelet backs off 10 s doubling to 300 s.",
+                "pkg/kubelet/images/image_manager.go:EnsureImageExists"),
+            Row("ImagePullFailed", WAITING, WAITING, ("kubelet_starts_it",),
+                "Pulling failed with an error retried on every sync (InvalidImageName, ErrImageNeverPull, ...).",
+                "pkg/kubelet/images/image_manager.go:EnsureImageExists"),
+            Row("ContainerCreateFailed", WAITING, WAITING, ("kubelet_starts_it",),
+                "The runtime could not create the container; the kubelet retries on the next sync.",
+                f"{_RT}:startContainer"),
+            Row("retry_pull", IMAGE_PULL_BACK_OFF, WAITING, ("image_backoff_over",),
+                "The image back-off window has passed; the kubelet pulls again.",
+                "pkg/kubelet/images/image_manager.go:EnsureImageExists"),
+            Row("ContainerExited", (RUNNING, KILLING), TERMINATED, (),
+                "The container's process ended (on its own, or after the stop signal).",
+                f"{_RT}:toKubeContainerStatus"),
+            Row("kill", RUNNING, KILLING, (),
+                "The kubelet stops the container: liveness or startup failure, deletion, or pod kill.",
+                f"{_RT}:killContainer"),
+            Row("sigkill", KILLING, TERMINATED, ("grace_period_over",),
+                "The grace period ran out; the runtime kills the container (exit 137).",
+                f"{_RT}:killContainer"),
+            Row("restart", TERMINATED, WAITING, ("policy_restarts", "backoff_allows_now"),
+                "The kubelet restarts the container at once (first restart, or back-off entry expired).",
+                f"{_MGR}:doBackOff"),
+            Row("back_off", TERMINATED, CRASH_LOOP_BACK_OFF, ("policy_restarts",),
+                "The kubelet will restart the container when the crash-loop back-off delay has passed.",
+                f"{_MGR}:doBackOff"),
+            Row("backoff_over", CRASH_LOOP_BACK_OFF, WAITING, ("crash_backoff_over",),
+                "The back-off delay since the last exit has passed; the kubelet creates the container again.",
+                f"{_MGR}:doBackOff"),
+            Row("abandon", NOT_RUNNING, TERMINATED, ("pod_stopping",),
+                "The pod is terminating; a container that is not running will not be started again.",
+                "pkg/kubelet/status/status_manager.go:TerminatePod"),
+        ),
+        guards={
+            "kubelet_starts_it": kubelet_starts_it,
+            "has_post_start_hook": has_post_start_hook,
+            "pull_error_backs_off": pull_error_backs_off,
+            "image_backoff_over": image_backoff_over,
+            "grace_period_over": grace_period_over,
+            "policy_restarts": policy_restarts,
+            "backoff_allows_now": backoff_allows_now,
+            "crash_backoff_over": crash_backoff_over,
+            "pod_stopping": pod_stopping,
+        },
+    )
+)

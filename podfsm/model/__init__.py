@@ -1,0 +1,1 @@
+"""The composed pod model: container, phase and condition machines driven by lifecycle events."""

@@ -1,0 +1,1050 @@
+"""The composed pod model: the machines of :mod:`podfsm.machines` driven by lifecycle events.
+
+:class:`PodModel` holds one container-state machine instance per container, the phase machine
+and one machine per condition, and plays the kubelet: after each event (:meth:`PodModel.apply`)
+it restarts, backs off, kills, marks ready and recomputes the phase and conditions, exactly as
+``../shared/reference/kubelet.md`` describes, with time on a virtual clock.
+
+An event that cannot happen raises :class:`~podfsm.errors.IllegalEvent` and leaves the model
+as it was (the model is restored from the snapshot taken after the previous event).
+:meth:`PodModel.snapshot` returns an immutable, hashable :class:`PodState`;
+:func:`render` turns one into the pod object (Kubernetes v1 JSON shape).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from transitions import MachineError
+
+from podfsm.errors import IllegalEvent, ManifestError
+from podfsm.events import (
+    ContainerCreateFailed,
+    ContainerExited,
+    ContainerStarted,
+    DeletionRequested,
+    Evicted,
+    ImagePullFailed,
+    NodeLost,
+    PostStartHookFailed,
+    ProbeResult,
+    Scheduled,
+    SchedulingGatesRemoved,
+    TimePassed,
+    Unschedulable,
+    parse_event,
+)
+from podfsm.machines import conditions as cm
+from podfsm.machines import container as ctm
+from podfsm.machines.base import build_machine
+from podfsm.machines.conditions import CONDITION_MACHINES
+from podfsm.machines.container import CONTAINER_MACHINE
+from podfsm.machines.phase import PHASE_MACHINE
+from podfsm.machines.restart_policy import Action, decide, would_restart
+from podfsm.model.spec import ContainerSpec, PodSpecView, compile_spec
+from podfsm.vocab import (
+    ConditionReason,
+    ConditionType,
+    Phase,
+    PodReason,
+    ProbeKind,
+    ProbeOutcome,
+    RestartPolicy,
+    TerminatedReason,
+    WaitingReason,
+)
+
+DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+# Crash-loop back-off (pkg/kubelet/kubelet.go; flowcontrol.Backoff with a 600 s expiry).
+CRASH_BACKOFF_INITIAL = 10.0
+CRASH_BACKOFF_MAX = 300.0
+CRASH_BACKOFF_RESET = 600.0  # an entry expires when an exit comes > 600 s after its last update
+# Image-pull back-off (pkg/kubelet/images; standard expiry 2 x max).
+IMAGE_BACKOFF_INITIAL = 10.0
+IMAGE_BACKOFF_MAX = 300.0
+IMAGE_BACKOFF_RESET = 600.0
+MIN_GRACE_SECONDS = 2.0  # minimumGracePeriodInSeconds (kuberuntime_container.go:killContainer)
+SIGKILL_EXIT_CODE = 137
+
+KILL_LIVENESS = "LivenessProbe"
+KILL_STARTUP = "StartupProbe"
+KILL_POST_START = "FailedPostStartHook"
+KILL_POD = "PodTermination"
+PROBE_KILLS = frozenset({KILL_LIVENESS, KILL_STARTUP})
+
+_PROBE_ORDER = (ProbeKind.STARTUP, ProbeKind.LIVENESS, ProbeKind.READINESS)
+
+
+@dataclass(frozen=True)
+class Termination:
+    """A finished run of a container (``state.terminated`` / ``lastState.terminated``)."""
+
+    exit_code: int
+    reason: str
+    started_at: float | None
+    finished_at: float
+    signal: int | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class ContainerState:
+    """An immutable snapshot of one :class:`ContainerRecord`."""
+
+    state: str
+    waiting_reason: str
+    waiting_message: str
+    started_at: float | None
+    started: bool
+    ready: bool
+    term: Termination | None
+    last_term: Termination | None
+    restart_count: int
+    bo_delay: float
+    bo_updated: float | None
+    restart_at: float | None
+    pull_delay: float
+    pull_updated: float | None
+    retry_at: float | None
+    kill_deadline: float | None
+    kill_cause: str | None
+    probe_runs: tuple[tuple[str, int], ...]
+    ever_ran: bool
+
+
+@dataclass(frozen=True)
+class ConditionState:
+    """An immutable snapshot of one condition."""
+
+    state: str  # Absent / True / False
+    reason: str
+    message: str
+    since: float
+
+
+@dataclass(frozen=True)
+class PodState:
+    """The whole model at one instant: hashable, restorable, renderable."""
+
+    now: float
+    bound: bool
+    node: str | None
+    gated: bool
+    unschedulable: str | None
+    start_time: float | None
+    initialized: bool
+    deletion_at: float | None
+    deletion_grace: int | None
+    stopping: bool
+    pod_reason: str | None
+    pod_message: str | None
+    disruption: tuple[str, str] | None
+    node_lost_at: float | None
+    sandbox_gone: bool
+    gone: bool
+    phase: str
+    containers: tuple[ContainerState, ...]
+    conditions: tuple[ConditionState, ...]
+
+
+@dataclass
+class PhaseInputs:
+    """getPhase's counters over the model's containers (``pkg/kubelet/kubelet_pods.go``)."""
+
+    init_failed_not_restartable: bool = False
+    initializing: bool = False
+    running: int = 0
+    stopped: int = 0
+    stopped_not_restartable: int = 0
+    succeeded: int = 0
+    unknown: int = 0
+
+
+class ContainerRecord:
+    """One container's live record; ``state`` is driven by the container-state machine."""
+
+    state: str
+
+    _FIELDS = (
+        "waiting_reason",
+        "waiting_message",
+        "started_at",
+        "started",
+        "ready",
+        "term",
+        "last_term",
+        "restart_count",
+        "bo_delay",
+        "bo_updated",
+        "restart_at",
+        "pull_delay",
+        "pull_updated",
+        "retry_at",
+        "kill_deadline",
+        "kill_cause",
+        "probe_runs",
+        "ever_ran",
+    )
+
+    def __init__(self, pod: PodModel, spec: ContainerSpec) -> None:
+        self.pod = pod
+        self.spec = spec
+        self.name = spec.name
+        self.waiting_reason = ""
+        self.waiting_message = ""
+        self.started_at: float | None = None
+        self.started = False
+        self.ready = False
+        self.term: Termination | None = None
+        self.last_term: Termination | None = None
+        self.restart_count = 0
+        self.bo_delay = 0.0
+        self.bo_updated: float | None = None
+        self.restart_at: float | None = None
+        self.pull_delay = 0.0
+        self.pull_updated: float | None = None
+        self.retry_at: float | None = None
+        self.kill_deadline: float | None = None
+        self.kill_cause: str | None = None
+        self.probe_runs: tuple[tuple[str, int], ...] = (("", 0), ("", 0), ("", 0))
+        self.ever_ran = False
+        # transient inputs for guards during one trigger
+        self.pending_reason = ""
+        self.decision: Action | None = None
+
+    def snapshot(self) -> ContainerState:
+        return ContainerState(self.state, *(getattr(self, f) for f in self._FIELDS))
+
+    def restore(self, s: ContainerState) -> None:
+        for f in self._FIELDS:
+            setattr(self, f, getattr(s, f))
+
+    def fire(self, trigger: str) -> bool:
+        """Fire a container-machine trigger with this record as the guards' argument."""
+        return bool(getattr(self, trigger)(self))
+
+    def describe(self) -> str:
+        """The state as a person reads it: ``Waiting (CrashLoopBackOff)``, ``Running (ready)``."""
+        if self.state == ctm.RUNNING:
+            flags = "ready" if self.ready else ("started, not ready" if self.started else "not started")
+            return f"Running ({flags})"
+        if self.state in (ctm.TERMINATED,) and self.term is not None:
+            return f"Terminated ({self.term.reason}, exit {self.term.exit_code})"
+        if self.state == ctm.KILLING:
+            return f"Killing ({self.kill_cause})"
+        reason = self.waiting_reason or self.pod.default_waiting_reason
+        return f"{self.state} ({reason})" if self.state != reason else self.state
+
+
+class _PhaseRecord:
+    state: str
+
+
+class _ConditionRecord:
+    state: str
+
+    def __init__(self, ctype: ConditionType) -> None:
+        self.ctype = ctype
+        self.reason = ""
+        self.message = ""
+        self.since = 0.0
+
+
+def _fmt_slice(names: list[str]) -> str:
+    return "[" + " ".join(names) + "]"
+
+
+class PodModel:
+    """A pod on a simulated node, with the kubelet's behaviour, driven by lifecycle events."""
+
+    def __init__(
+        self,
+        pod: Mapping[str, Any] | Any,
+        *,
+        source: str = "<pod>",
+        nodes_scheduler: Any = None,
+    ) -> None:
+        manifest = _manifest_dict(pod, source)
+        self.manifest = manifest
+        self.spec: PodSpecView = compile_spec(manifest, source)
+        meta = manifest.get("metadata") or {}
+        self.t0 = _parse_time(meta.get("creationTimestamp"), source) or DEFAULT_START
+        self.uid = str(meta.get("uid") or uuid.uuid5(uuid.NAMESPACE_URL, f"podfsm/{self.spec.namespace}/{self.spec.name}"))
+        self.default_waiting_reason = (
+            WaitingReason.POD_INITIALIZING if self.spec.init_containers else WaitingReason.CONTAINER_CREATING
+        )
+        self.records: list[ContainerRecord] = [ContainerRecord(self, c) for c in self.spec.all_containers]
+        self.by_name: dict[str, ContainerRecord] = {r.name: r for r in self.records}
+        self.inits = [r for r in self.records if not r.spec.is_regular]
+        self.regulars = [r for r in self.records if r.spec.is_regular]
+        self.sidecars = [r for r in self.records if r.spec.is_sidecar]
+        self._container_machine = build_machine(CONTAINER_MACHINE, self.records)
+        self._phase = _PhaseRecord()
+        self._phase_machine = build_machine(PHASE_MACHINE, self._phase)
+        self._conds: dict[ConditionType, _ConditionRecord] = {}
+        self._cond_machines = []
+        for ctype, defn in CONDITION_MACHINES.items():
+            rec = _ConditionRecord(ctype)
+            self._conds[ctype] = rec
+            self._cond_machines.append(build_machine(defn, rec))
+        self.scheduler = nodes_scheduler
+        # pod-level data
+        self.now = 0.0
+        self.bound = self.spec.node_name is not None
+        self.node: str | None = self.spec.node_name
+        self.gated = bool(self.spec.scheduling_gates) and not self.bound
+        self.unschedulable: str | None = None
+        self.start_time: float | None = None
+        self.initialized = False
+        self.deletion_at: float | None = None
+        self.deletion_grace: int | None = None
+        self.stopping = False
+        self.pod_reason: str | None = None
+        self.pod_message: str | None = None
+        self.disruption: tuple[str, str] | None = None
+        self.node_lost_at: float | None = None
+        self.sandbox_gone = False
+        self.gone = False
+        self._inputs: PhaseInputs | None = None
+        self._targets: dict[ConditionType, tuple[str, str, str]] = {}
+        if self.bound:
+            self._kubelet_admits()
+        self._settle()
+        self._last = self.snapshot()
+
+    # ------------------------------------------------------------------ snapshots
+
+    @property
+    def phase(self) -> str:
+        return self._phase.state
+
+    def snapshot(self) -> PodState:
+        """The model's state now, immutable and hashable."""
+        return PodState(
+            now=self.now,
+            bound=self.bound,
+            node=self.node,
+            gated=self.gated,
+            unschedulable=self.unschedulable,
+            start_time=self.start_time,
+            initialized=self.initialized,
+            deletion_at=self.deletion_at,
+            deletion_grace=self.deletion_grace,
+            stopping=self.stopping,
+            pod_reason=self.pod_reason,
+            pod_message=self.pod_message,
+            disruption=self.disruption,
+            node_lost_at=self.node_lost_at,
+            sandbox_gone=self.sandbox_gone,
+            gone=self.gone,
+            phase=self._phase.state,
+            containers=tuple(r.snapshot() for r in self.records),
+            conditions=tuple(
+                ConditionState(c.state, c.reason, c.message, c.since) for c in self._conds.values()
+            ),
+        )
+
+    def restore(self, s: PodState) -> None:
+        """Put the model back into a state taken by :meth:`snapshot`."""
+        for f in (
+            "now", "bound", "node", "gated", "unschedulable", "start_time", "initialized", "deletion_at",
+            "deletion_grace", "stopping", "pod_reason", "pod_message", "disruption", "node_lost_at",
+            "sandbox_gone", "gone",
+        ):
+            setattr(self, f, getattr(s, f))
+        self._phase_machine.set_state(s.phase, model=self._phase)
+        for rec, cs in zip(self.records, s.containers, strict=True):
+            self._container_machine.set_state(cs.state, model=rec)
+            rec.restore(cs)
+        for (rec, machine), cond in zip(zip(self._conds.values(), self._cond_machines, strict=True),
+                                        s.conditions, strict=True):
+            machine.set_state(cond.state, model=rec)
+            rec.reason, rec.message, rec.since = cond.reason, cond.message, cond.since
+        self._inputs = None
+        self._last = s
+
+    # ------------------------------------------------------------------ events
+
+    def apply(self, event: Any) -> PodState:
+        """Apply one lifecycle event and the kubelet's reaction; return the new state.
+
+        Raises :class:`IllegalEvent` (model unchanged) when the event cannot happen now.
+        """
+        ev = parse_event(event)
+        try:
+            handler = getattr(self, f"_on_{ev.type}")
+            handler(ev)
+            self._settle()
+        except BaseException:
+            self.restore(self._last)
+            raise
+        self._last = self.snapshot()
+        return self._last
+
+    def _illegal(self, ev: Any, problem: str, rec: ContainerRecord | None = None, legal: tuple[str, ...] = ()) -> IllegalEvent:
+        return IllegalEvent(
+            ev.type,
+            problem,
+            container=rec.name if rec else getattr(ev, "container", None),
+            state=rec.describe() if rec else self.describe(),
+            legal=legal,
+        )
+
+    def describe(self) -> str:
+        """The pod's situation in a few words, for messages."""
+        if self.gone:
+            return "gone: deleted from the API"
+        bits = [self.phase]
+        if not self.bound:
+            bits.append("gated" if self.gated else "not scheduled")
+        if self.deletion_at is not None:
+            bits.append("terminating")
+        if self.node_lost_at is not None:
+            bits.append("node lost")
+        if self.pod_reason:
+            bits.append(self.pod_reason)
+        return ", ".join(bits)
+
+    def _require_alive(self, ev: Any) -> None:
+        if self.gone:
+            raise self._illegal(ev, "the pod no longer exists")
+
+    def _require_kubelet(self, ev: Any) -> None:
+        """Events only a running kubelet on a live node can report."""
+        self._require_alive(ev)
+        if not self.bound:
+            raise self._illegal(ev, "the pod is not bound to a node yet", legal=("Scheduled", "Unschedulable"))
+        if self.node_lost_at is not None:
+            raise self._illegal(ev, "the node stopped reporting; nothing from it is observed")
+        if Phase(self.phase).is_terminal:
+            raise self._illegal(ev, f"the pod is {self.phase}; its containers are not run again")
+
+    def _record(self, ev: Any) -> ContainerRecord:
+        rec = self.by_name.get(ev.container)
+        if rec is None:
+            names = ", ".join(self.by_name)
+            raise IllegalEvent(ev.type, f"the pod has no container {ev.container!r} (it has: {names})",
+                               container=ev.container, state=self.describe())
+        return rec
+
+    def _fire_world(self, ev: Any, rec: ContainerRecord, trigger: str) -> None:
+        """Fire a world trigger; the machine decides legality, the model explains a refusal."""
+        try:
+            ok = rec.fire(trigger)
+        except MachineError:
+            legal = tuple(r.trigger for r in CONTAINER_MACHINE.rows_from(rec.state) if r.trigger[0].isupper())
+            raise self._illegal(ev, f"cannot happen while the container is {rec.state}", rec, legal) from None
+        if not ok:
+            raise self._illegal(ev, self.why_not_startable(rec) or "its guard does not hold", rec)
+
+    def _on_Scheduled(self, ev: Scheduled) -> None:
+        self._require_alive(ev)
+        if self.bound:
+            raise self._illegal(ev, f"the pod is already bound to {self.node!r}")
+        if self.gated:
+            raise self._illegal(ev, "scheduling gates hold the pod; the scheduler does not consider it",
+                                legal=("SchedulingGatesRemoved",))
+        if self.deletion_at is not None:
+            raise self._illegal(ev, "the pod is being deleted")
+        self.bound = True
+        self.node = ev.node
+        self.unschedulable = None
+        self._kubelet_admits()
+
+    def _on_Unschedulable(self, ev: Unschedulable) -> None:
+        self._require_alive(ev)
+        if self.bound:
+            raise self._illegal(ev, f"the pod is already bound to {self.node!r}")
+        if self.gated:
+            raise self._illegal(ev, "scheduling gates hold the pod; the scheduler does not consider it",
+                                legal=("SchedulingGatesRemoved",))
+        self.unschedulable = ev.message or "0/0 nodes are available."
+
+    def _on_SchedulingGatesRemoved(self, ev: SchedulingGatesRemoved) -> None:
+        self._require_alive(ev)
+        if not self.gated:
+            raise self._illegal(ev, "the pod has no scheduling gates")
+        self.gated = False
+
+    def _kubelet_admits(self) -> None:
+        """The kubelet sees a pod bound to its node: sandbox, statuses, start time."""
+        self.start_time = self.now
+
+    def _on_ContainerStarted(self, ev: ContainerStarted) -> None:
+        self._require_kubelet(ev)
+        rec = self._record(ev)
+        self._require_not_stopping(ev, rec)
+        self._fire_world(ev, rec, "ContainerStarted")
+        self._started(rec)
+
+    def _require_not_stopping(self, ev: Any, rec: ContainerRecord) -> None:
+        if self.stopping and rec.state in ctm.NOT_RUNNING:
+            raise self._illegal(ev, "the pod is terminating; the kubelet starts no container", rec)
+
+    def _started(self, rec: ContainerRecord) -> None:
+        rec.started_at = self.now
+        rec.ever_ran = True
+        rec.term = None
+        rec.waiting_reason = rec.waiting_message = ""
+        rec.started = ProbeKind.STARTUP not in rec.spec.probes
+        rec.ready = rec.started and ProbeKind.READINESS not in rec.spec.probes
+        rec.probe_runs = (("", 0), ("", 0), ("", 0))
+        rec.retry_at = None
+        if rec.spec.is_regular:
+            self.initialized = True
+
+    def _on_PostStartHookFailed(self, ev: PostStartHookFailed) -> None:
+        self._require_kubelet(ev)
+        rec = self._record(ev)
+        self._require_not_stopping(ev, rec)
+        if not rec.spec.post_start:
+            raise self._illegal(ev, "the container has no postStart hook", rec)
+        self._fire_world(ev, rec, "PostStartHookFailed")
+        self._started(rec)
+        rec.started = rec.ready = False
+        self._begin_kill(rec, KILL_POST_START, float(self.spec.grace_seconds))
+
+    def _on_ImagePullFailed(self, ev: ImagePullFailed) -> None:
+        self._require_kubelet(ev)
+        rec = self._record(ev)
+        self._require_not_stopping(ev, rec)
+        rec.pending_reason = ev.reason
+        self._fire_world(ev, rec, "ImagePullFailed")
+        rec.waiting_reason = ev.reason
+        rec.waiting_message = f'failed to pull image "{rec.spec.image}"'
+        if rec.state == ctm.IMAGE_PULL_BACK_OFF:
+            expired = rec.pull_updated is None or self.now - rec.pull_updated > IMAGE_BACKOFF_RESET
+            rec.pull_delay = IMAGE_BACKOFF_INITIAL if expired else min(rec.pull_delay * 2, IMAGE_BACKOFF_MAX)
+            rec.pull_updated = self.now
+            rec.retry_at = self.now + rec.pull_delay
+
+    def _on_ContainerCreateFailed(self, ev: ContainerCreateFailed) -> None:
+        self._require_kubelet(ev)
+        rec = self._record(ev)
+        self._require_not_stopping(ev, rec)
+        self._fire_world(ev, rec, "ContainerCreateFailed")
+        rec.waiting_reason = ev.reason
+        rec.waiting_message = ""
+
+    def _on_ContainerExited(self, ev: ContainerExited) -> None:
+        self._require_alive(ev)
+        if self.node_lost_at is not None:
+            raise self._illegal(ev, "the node stopped reporting; nothing from it is observed")
+        rec = self._record(ev)
+        reason = ev.reason or (TerminatedReason.COMPLETED if ev.exit_code == 0 else TerminatedReason.ERROR)
+        self._fire_world(ev, rec, "ContainerExited")
+        self._exited(rec, ev.exit_code, reason, ev.signal)
+
+    def _exited(self, rec: ContainerRecord, exit_code: int, reason: str, signal: int | None) -> None:
+        rec.term = Termination(exit_code, str(reason), rec.started_at, self.now, signal)
+        rec.started = False
+        rec.ready = rec.spec.is_init and exit_code == 0
+        rec.kill_deadline = None
+        cause = rec.kill_cause
+        rec.kill_cause = None
+        if self.stopping:
+            rec.decision = Action.KEEP
+        else:
+            rec.decision = decide(rec.spec, self.spec.restart_policy, exit_code, cause in PROBE_KILLS)
+        if rec.decision is Action.RESTART:
+            if rec.fire("restart"):
+                self._next_backoff(rec)
+                self._recreate(rec, WaitingReason.POST_START_HOOK_ERROR if cause == KILL_POST_START else "")
+            else:
+                rec.fire("back_off")
+                rec.last_term, rec.term = rec.term, None
+                rec.restart_at = rec.last_term.finished_at + rec.bo_delay
+                rec.waiting_reason = WaitingReason.CRASH_LOOP_BACK_OFF
+                rec.waiting_message = (
+                    f"back-off {_go_duration(rec.bo_delay)} restarting failed container={rec.name} "
+                    f"pod={self.spec.name}_{self.spec.namespace}({self.uid})"
+                )
+        elif rec.decision is Action.KILL_POD:
+            self._stop_pod()
+        rec.decision = None
+
+    def in_crash_backoff(self, rec: ContainerRecord) -> bool:
+        """``IsInBackOffSince(key, finishedAt)`` at the moment of an exit."""
+        if rec.bo_updated is None or rec.term is None:
+            return False
+        return rec.term.finished_at - rec.bo_updated <= CRASH_BACKOFF_RESET
+
+    def _next_backoff(self, rec: ContainerRecord) -> None:
+        """``Backoff.Next``: start at 10 s, or double up to 300 s; remember when."""
+        finished = rec.term.finished_at if rec.term else (rec.last_term.finished_at if rec.last_term else self.now)
+        expired = rec.bo_updated is None or finished - rec.bo_updated > CRASH_BACKOFF_RESET
+        rec.bo_delay = CRASH_BACKOFF_INITIAL if expired else min(rec.bo_delay * 2, CRASH_BACKOFF_MAX)
+        rec.bo_updated = self.now
+
+    def _recreate(self, rec: ContainerRecord, reason: str) -> None:
+        """The kubelet created a new instance of the container: the old run becomes lastState."""
+        if rec.term is not None:
+            rec.last_term = rec.term
+        rec.term = None
+        rec.restart_count += 1
+        rec.restart_at = None
+        rec.waiting_reason = reason
+        rec.waiting_message = ""
+        rec.started = rec.ready = False
+
+    def _on_ProbeResult(self, ev: ProbeResult) -> None:
+        self._require_kubelet(ev)
+        rec = self._record(ev)
+        probe = rec.spec.probes.get(ev.probe)
+        if probe is None:
+            raise self._illegal(ev, f"the container has no {ev.probe} probe", rec)
+        if rec.state not in ctm.ALIVE:
+            raise self._illegal(ev, "probes run only while the container runs", rec)
+        if rec.state == ctm.KILLING and ev.probe is not ProbeKind.READINESS:
+            raise self._illegal(ev, f"the kubelet stopped the {ev.probe} probe: the container is being killed", rec)
+        if ev.probe is ProbeKind.STARTUP:
+            if rec.started:
+                raise self._illegal(ev, "the startup probe already succeeded; it runs no more", rec)
+        else:
+            if not rec.started:
+                raise self._illegal(ev, f"the {ev.probe} probe waits for the startup probe to succeed", rec)
+            assert rec.started_at is not None
+            if self.now - rec.started_at < probe.initial_delay_seconds:
+                raise self._illegal(
+                    ev, f"initialDelaySeconds ({probe.initial_delay_seconds}) has not passed since the start", rec
+                )
+        idx = _PROBE_ORDER.index(ev.probe)
+        last, run = rec.probe_runs[idx]
+        run = run + 1 if last == ev.result else 1
+        runs = list(rec.probe_runs)
+        runs[idx] = (str(ev.result), run)
+        rec.probe_runs = tuple(runs)
+        success = ev.result is ProbeOutcome.SUCCESS
+        threshold = probe.success_threshold if success else probe.failure_threshold
+        if run < threshold:
+            return
+        if ev.probe is ProbeKind.READINESS:
+            rec.ready = success
+        elif ev.probe is ProbeKind.STARTUP:
+            if success:
+                rec.started = True
+                rec.ready = ProbeKind.READINESS not in rec.spec.probes
+            else:
+                self._probe_kill(rec, KILL_STARTUP, probe.termination_grace_period_seconds)
+        elif not success:
+            self._probe_kill(rec, KILL_LIVENESS, probe.termination_grace_period_seconds)
+
+    def _probe_kill(self, rec: ContainerRecord, cause: str, probe_grace: int | None) -> None:
+        grace = self.spec.grace_seconds if probe_grace is None else probe_grace
+        rec.ready = False
+        self._begin_kill(rec, cause, float(grace))
+
+    def _begin_kill(self, rec: ContainerRecord, cause: str, grace: float) -> None:
+        if rec.state == ctm.RUNNING:
+            rec.fire("kill")
+        rec.kill_cause = cause
+        rec.kill_deadline = self.now + max(grace, MIN_GRACE_SECONDS)
+
+    def _on_TimePassed(self, ev: TimePassed) -> None:
+        self._require_alive(ev)
+        end = self.now + ev.seconds
+        if ev.seconds > 0:
+            for rec in self.records:
+                if rec.state == ctm.IMAGE_PULL_BACK_OFF and rec.waiting_reason == WaitingReason.ERR_IMAGE_PULL:
+                    rec.waiting_reason = WaitingReason.IMAGE_PULL_BACK_OFF
+                    rec.waiting_message = f'Back-off pulling image "{rec.spec.image}"'
+        while True:
+            due = self._next_deadline()
+            if due is None or due > end:
+                break
+            self.now = max(self.now, due)
+            self._fire_deadlines()
+            self._settle()
+            if self.gone:
+                return
+        self.now = end
+
+    def _deadlines(self) -> list[float]:
+        out: list[float] = []
+        for rec in self.records:
+            if self.node_lost_at is not None:
+                break  # nothing on a lost node is observed any more
+            if rec.state == ctm.CRASH_LOOP_BACK_OFF and rec.restart_at is not None and not self.stopping:
+                out.append(rec.restart_at)
+            elif rec.state == ctm.IMAGE_PULL_BACK_OFF and rec.retry_at is not None and not self.stopping:
+                out.append(rec.retry_at)
+            elif rec.state == ctm.KILLING and rec.kill_deadline is not None:
+                out.append(rec.kill_deadline)
+        if self.node_lost_at is not None and self.deletion_at is None:
+            tol = self.spec.unreachable_toleration_seconds
+            if tol is not None:
+                out.append(self.node_lost_at + tol)
+        return out
+
+    def _next_deadline(self) -> float | None:
+        ds = self._deadlines()
+        return min(ds) if ds else None
+
+    def _fire_deadlines(self) -> None:
+        for rec in self.records:
+            if self.node_lost_at is not None:
+                break
+            if rec.state == ctm.CRASH_LOOP_BACK_OFF and not self.stopping and rec.fire("backoff_over"):
+                self._next_backoff(rec)
+                self._recreate(rec, "")
+            elif rec.state == ctm.IMAGE_PULL_BACK_OFF and not self.stopping and rec.fire("retry_pull"):
+                rec.retry_at = None  # the reason stays until the next pull result (reason cache)
+            elif rec.state == ctm.KILLING and rec.fire("sigkill"):
+                self._exited(rec, SIGKILL_EXIT_CODE, TerminatedReason.ERROR, None)
+        tol = self.spec.unreachable_toleration_seconds
+        if (
+            self.node_lost_at is not None
+            and self.deletion_at is None
+            and tol is not None
+            and self.now >= self.node_lost_at + tol
+        ):
+            # The taint-eviction controller deletes the pod; nobody on the node finishes it.
+            self.disruption = (ConditionReason.DELETION_BY_TAINT_MANAGER, "Taint manager: deleting due to NoExecute taint")
+            self._mark_deleted(self.spec.grace_seconds)
+
+    def _on_DeletionRequested(self, ev: DeletionRequested) -> None:
+        self._require_alive(ev)
+        grace = self.spec.grace_seconds if ev.grace_period_seconds is None else ev.grace_period_seconds
+        if self.deletion_at is not None and grace >= self.deletion_at - self.now:
+            return  # the API server keeps the earlier deadline: a longer grace period changes nothing
+        if not self.bound or Phase(self.phase).is_terminal or grace == 0:
+            # The API server removes the object at once (CheckGracefulDelete; force deletion).
+            self._mark_deleted(0)
+            self.gone = True
+            return
+        self._mark_deleted(grace)
+        if self.node_lost_at is None:
+            self._stop_pod(float(grace))
+
+    def _mark_deleted(self, grace: int) -> None:
+        self.deletion_at = self.now + grace
+        self.deletion_grace = grace
+
+    def _stop_pod(self, grace: float | None = None) -> None:
+        """The kubelet stops the whole pod: regular and init containers now, sidecars after them."""
+        if grace is None:
+            grace = float(self.spec.grace_seconds)
+        self.stopping = True
+        for rec in self.records:
+            if rec.state == ctm.CRASH_LOOP_BACK_OFF:
+                # No restart is planned any more, so the API shows the last exit again.
+                rec.fire("abandon")
+                rec.term, rec.last_term = rec.last_term, None
+                rec.restart_at = None
+                rec.waiting_reason = rec.waiting_message = ""
+            elif not rec.spec.is_sidecar and rec.state in ctm.ALIVE:
+                deadline = self.now + max(grace, MIN_GRACE_SECONDS)
+                if rec.kill_deadline is None or deadline < rec.kill_deadline:
+                    self._begin_kill(rec, KILL_POD, grace)
+        self._stop_sidecars_when_alone(grace)
+
+    def _stop_sidecars_when_alone(self, grace: float | None = None) -> None:
+        """Sidecars are stopped once every other container has exited (terminationOrdering)."""
+        if not self.stopping:
+            return
+        if any(r.state in ctm.ALIVE for r in self.records if not r.spec.is_sidecar):
+            return
+        if grace is None:
+            grace = (self.deletion_at - self.now) if self.deletion_at is not None else float(self.spec.grace_seconds)
+        for rec in reversed(self.sidecars):
+            if rec.state == ctm.RUNNING:
+                self._begin_kill(rec, KILL_POD, grace)
+
+    def _on_Evicted(self, ev: Evicted) -> None:
+        self._require_kubelet(ev)
+        message = ev.message or "The node was low on resource: memory. "
+        self.pod_reason = PodReason.EVICTED
+        self.pod_message = message
+        self.disruption = (ConditionReason.TERMINATION_BY_KUBELET, message)
+        self.stopping = True
+        # Hard eviction kills with grace 0: every running container is SIGKILLed now.
+        for rec in self.records:
+            if rec.state in ctm.ALIVE:
+                if rec.state == ctm.RUNNING:
+                    rec.fire("kill")
+                rec.kill_deadline = self.now
+                rec.fire("ContainerExited")
+                self._exited(rec, SIGKILL_EXIT_CODE, TerminatedReason.ERROR, None)
+        self._stop_pod(0)
+        self._phase.evict(self)
+
+    def _on_NodeLost(self, ev: NodeLost) -> None:
+        self._require_alive(ev)
+        if not self.bound:
+            raise self._illegal(ev, "the pod is not bound to a node")
+        if self.node_lost_at is not None:
+            raise self._illegal(ev, "the node is already lost")
+        self.node_lost_at = self.now
+
+    # ------------------------------------------------------------------ the kubelet's sync
+
+    def startable(self, rec: ContainerRecord) -> bool:
+        """Whether the kubelet would start ``rec`` now (init order; sidecars started first)."""
+        return self.why_not_startable(rec) is None
+
+    def why_not_startable(self, rec: ContainerRecord) -> str | None:
+        """Why the kubelet would not start ``rec`` now, or None when it would."""
+        if self.stopping:
+            return "the pod is terminating"
+        if rec.state == ctm.IMAGE_PULL_BACK_OFF:
+            return "the image pull is backing off"
+        if rec.spec.is_regular:
+            if self.initialized:
+                return None
+            for other in self.inits:
+                why = self._init_pending(other)
+                if why:
+                    return f"init containers must finish first: {why}"
+            return None
+        if rec.spec.is_init and self.initialized:
+            return "the pod is initialized; regular init containers are not run again"
+        for other in self.inits:
+            if other is rec:
+                return None
+            why = self._init_pending(other)
+            if why and not (self.initialized and other.spec.is_sidecar):
+                return f"init containers start one at a time, in order: {why}"
+        return None
+
+    def _init_pending(self, rec: ContainerRecord) -> str | None:
+        if rec.spec.is_sidecar:
+            if rec.state == ctm.RUNNING and rec.started:
+                return None
+            return f"sidecar {rec.name!r} has not started"
+        if rec.state == ctm.TERMINATED and rec.term is not None and rec.term.exit_code == 0:
+            return None
+        return f"init container {rec.name!r} has not completed"
+
+    def _settle(self) -> None:
+        """After every event: stop sidecars when alone, finish termination, sync phase and conditions."""
+        if self.gone:
+            return
+        if self.bound and not self.stopping and self.node_lost_at is None and not Phase(self.phase).is_terminal:
+            # computePodActions step 5: nothing regular is kept or to be started -> kill the pod
+            if self.initialized and self.regulars and all(
+                r.state == ctm.TERMINATED for r in self.regulars
+            ):
+                self._stop_pod()
+        self._stop_sidecars_when_alone()
+        self._inputs = None
+        if not Phase(self.phase).is_terminal and self.bound and self.node_lost_at is None:
+            self._phase.sync(self)
+        if self.stopping and not any(r.state in ctm.ALIVE for r in self.records):
+            self._finish_termination()
+        self._sync_conditions()
+
+    def _finish_termination(self) -> None:
+        """Every container stopped: the pod is terminal (TerminatePod); a deleted pod is removed.
+
+        ``TerminatePod`` (status_manager.go): if the pod had initialized, every container that is
+        not terminated is reported terminated with ContainerStatusUnknown / 137; regular init
+        containers that never started keep their waiting state.
+        """
+        self._inputs = None
+        if self.initialized:
+            for rec in self.records:
+                if rec.state in (ctm.WAITING, ctm.IMAGE_PULL_BACK_OFF) and (rec.ever_ran or not rec.spec.is_init):
+                    rec.fire("abandon")
+                    rec.term = Termination(
+                        SIGKILL_EXIT_CODE, TerminatedReason.CONTAINER_STATUS_UNKNOWN, None, self.now, None,
+                        "The container could not be located when the pod was terminated",
+                    )
+                    rec.retry_at = None
+                    rec.waiting_reason = rec.waiting_message = ""
+        if not Phase(self.phase).is_terminal:
+            self._phase.terminate(self)  # type: ignore[attr-defined]
+        self.sandbox_gone = True
+        if self.deletion_at is not None:
+            self._sync_conditions()
+            self.gone = True
+
+    # ------------------------------------------------------------------ rendering
+
+    host_ip = "10.0.0.10"  # the simulated node's address
+
+    @property
+    def condition_types(self) -> tuple[ConditionType, ...]:
+        return tuple(self._conds)
+
+    def time(self, seconds: float) -> str:
+        """RFC 3339 text for a virtual time."""
+        return fmt_time(self.t0, seconds)
+
+    def render(self, state: PodState | None = None) -> dict[str, Any]:
+        """The pod object (Kubernetes JSON) for ``state`` (default: now)."""
+        from podfsm.model.render import render
+
+        return render(self, state if state is not None else self._last)
+
+    def all_regular_exited_zero(self) -> bool:
+        """The pod ran and every regular container's last run exited 0 (getPhase with podIsTerminal)."""
+        if not self.initialized:
+            return False
+        for r in self.regulars:
+            t = r.term or r.last_term
+            if t is None or t.exit_code != 0 or r.state != ctm.TERMINATED:
+                return False
+        return True
+
+    def phase_inputs(self) -> PhaseInputs:
+        """getPhase's counters, computed once per sync from the container records."""
+        if self._inputs is not None:
+            return self._inputs
+        i = PhaseInputs()
+        policy = self.spec.restart_policy
+        pending_init = pending_sidecar = False
+        waiting = 0
+        for r in self.inits:
+            kind, exit_code, last_exit = _api_state(r)
+            if r.spec.is_sidecar:
+                if kind == "running":
+                    i.running += 1
+                    if not r.started:
+                        pending_sidecar = True
+                elif kind == "waiting" and last_exit is None:
+                    waiting += 1
+                    pending_sidecar = True
+                continue
+            code = exit_code if kind == "terminated" else (last_exit if kind == "waiting" else None)
+            if kind == "running" or (kind == "waiting" and last_exit is None):
+                pending_init = True
+            elif code is not None and code != 0 and not would_restart(r.spec, policy, code):
+                i.init_failed_not_restartable = True
+        for r in self.regulars:
+            kind, exit_code, last_exit = _api_state(r)
+            if kind == "running":
+                i.running += 1
+            elif kind == "terminated" or (kind == "waiting" and last_exit is not None):
+                code = exit_code if kind == "terminated" else last_exit
+                assert code is not None
+                i.stopped += 1
+                if kind == "terminated" and code == 0:
+                    i.succeeded += 1
+                if not would_restart(r.spec, policy, code):
+                    i.stopped_not_restartable += 1
+            else:
+                waiting += 1
+        i.initializing = pending_init or (pending_sidecar and not self.initialized) or waiting > 0
+        self._inputs = i
+        return i
+
+    # ------------------------------------------------------------------ conditions
+
+    def condition_target(self, ctype: ConditionType) -> str:
+        return self._targets[ctype][0]
+
+    def _sync_conditions(self) -> None:
+        self._targets = self._compute_conditions()
+        for ctype, rec in self._conds.items():
+            status, reason, message = self._targets[ctype]
+            if status == cm.ABSENT or status == rec.state:
+                if status != cm.ABSENT:
+                    rec.reason, rec.message = reason, message
+                continue
+            rec.sync(self)  # type: ignore[attr-defined]
+            if rec.state == status:
+                rec.reason, rec.message, rec.since = reason, message, self.now
+
+    def _compute_conditions(self) -> dict[ConditionType, tuple[str, str, str]]:
+        absent = (cm.ABSENT, "", "")
+        out: dict[ConditionType, tuple[str, str, str]] = dict.fromkeys(self._conds, absent)
+        if self.disruption is not None:
+            out[ConditionType.DISRUPTION_TARGET] = (cm.TRUE, *self.disruption)
+        if not self.bound:
+            if self.gated:
+                out[ConditionType.POD_SCHEDULED] = (cm.FALSE, ConditionReason.SCHEDULING_GATED,
+                                                    "Scheduling is blocked due to non-empty scheduling gates")
+            elif self.unschedulable is not None:
+                out[ConditionType.POD_SCHEDULED] = (cm.FALSE, ConditionReason.UNSCHEDULABLE, self.unschedulable)
+            return out
+        out[ConditionType.POD_SCHEDULED] = (cm.TRUE, "", "")
+        out[ConditionType.POD_READY_TO_START_CONTAINERS] = (cm.FALSE if self.sandbox_gone else cm.TRUE, "", "")
+        phase = self.phase
+        # Initialized (GeneratePodInitializedCondition)
+        incomplete = [r.name for r in self.inits if not (r.started if r.spec.is_sidecar else r.ready)]
+        regular_started = any(_api_state(r)[0] in ("running", "terminated") for r in self.regulars)
+        if not self.inits or (phase == Phase.SUCCEEDED) or regular_started or not incomplete:
+            out[ConditionType.INITIALIZED] = (cm.TRUE, "", "")
+        else:
+            out[ConditionType.INITIALIZED] = (
+                cm.FALSE, ConditionReason.CONTAINERS_NOT_INITIALIZED,
+                f"containers with incomplete status: {_fmt_slice(incomplete)}",
+            )
+        # ContainersReady (GenerateContainersReadyCondition)
+        unready = [r.name for r in self.sidecars + self.regulars if not r.ready]
+        if phase == Phase.SUCCEEDED:
+            cr = (cm.FALSE, ConditionReason.POD_COMPLETED, "")
+        elif phase == Phase.FAILED:
+            cr = (cm.FALSE, ConditionReason.POD_FAILED, "")
+        elif unready:
+            cr = (cm.FALSE, ConditionReason.CONTAINERS_NOT_READY,
+                  f"containers with unready status: {_fmt_slice(unready)}")
+        else:
+            cr = (cm.TRUE, "", "")
+        out[ConditionType.CONTAINERS_READY] = cr
+        # Ready (GeneratePodReadyCondition); the node controller marks it False on node loss
+        ready = cr
+        if cr[0] == cm.TRUE and self.spec.readiness_gates:
+            msgs = [f'corresponding condition of pod readiness gate "{g}" does not exist.'
+                    for g in self.spec.readiness_gates]
+            ready = (cm.FALSE, ConditionReason.READINESS_GATES_NOT_READY, ", ".join(msgs))
+        if self.node_lost_at is not None:
+            prev = self._conds[ConditionType.READY]
+            ready = (cm.FALSE, prev.reason, prev.message)
+        out[ConditionType.READY] = ready
+        return out
+
+
+def _api_state(r: ContainerRecord) -> tuple[str, int | None, int | None]:
+    """How the container shows in the API: (state kind, exit code, lastState exit code)."""
+    last = r.last_term.exit_code if r.last_term is not None else None
+    if r.state in ctm.ALIVE:
+        return "running", None, last
+    if r.state == ctm.TERMINATED:
+        assert r.term is not None or r.last_term is not None
+        t = r.term or r.last_term
+        assert t is not None
+        return "terminated", t.exit_code, last
+    return "waiting", None, last
+
+
+def _go_duration(seconds: float) -> str:
+    """Go's time.Duration text for whole seconds and minutes: 10s, 1m20s, 5m0s."""
+    s = int(seconds)
+    if s < 60:
+        return f"{s}s"
+    return f"{s // 60}m{s % 60}s"
+
+
+def _manifest_dict(pod: Any, source: str) -> dict[str, Any]:
+    if hasattr(pod, "model_dump"):
+        pod = pod.model_dump(by_alias=True, exclude_unset=True, mode="json")
+    if not isinstance(pod, Mapping):
+        raise ManifestError(source, "a pod manifest must be a mapping")
+    kind = pod.get("kind")
+    if kind not in (None, "Pod"):
+        raise ManifestError(source, f"expected kind Pod, got {kind!r}", "kind")
+    out = {k: v for k, v in pod.items() if k != "status"}
+    return out
+
+
+def _parse_time(value: Any, source: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    try:
+        t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise ManifestError(source, f"not an RFC 3339 time: {value!r}", "metadata.creationTimestamp") from None
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def fmt_time(t0: datetime, seconds: float) -> str:
+    """The RFC 3339 text (second precision, like metav1.Time) of ``t0 + seconds``."""
+    return (t0 + timedelta(seconds=int(seconds // 1))).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,118 @@
+"""Render a :class:`~podfsm.model.pod.PodState` as the pod object (Kubernetes v1 JSON shape).
+
+Pure function of the model's static parts (manifest, clock origin) and one snapshot, so steps
+can keep snapshots and render only when asked. Key order is fixed, so output is deterministic.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+from podfsm.machines import conditions as cm
+from podfsm.machines import container as ctm
+from podfsm.vocab import ConditionType
+
+if TYPE_CHECKING:
+    from podfsm.model.pod import ContainerState, PodModel, PodState, Termination
+
+
+def _terminated(model: PodModel, t: Termination, container_id: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"exitCode": t.exit_code}
+    if t.signal:
+        out["signal"] = t.signal
+    out["reason"] = t.reason
+    if t.message:
+        out["message"] = t.message
+    if t.started_at is not None:
+        out["startedAt"] = model.time(t.started_at)
+    out["finishedAt"] = model.time(t.finished_at)
+    if container_id:
+        out["containerID"] = container_id
+    return out
+
+
+def _container_status(model: PodModel, idx: int, c: ContainerState) -> dict[str, Any]:
+    spec = model.records[idx].spec
+    state: dict[str, Any]
+    if c.state in ctm.ALIVE:
+        state = {"running": {"startedAt": model.time(c.started_at or 0.0)}}
+    elif c.state == ctm.TERMINATED and c.term is not None:
+        state = {"terminated": _terminated(model, c.term)}
+    else:
+        waiting: dict[str, Any] = {}
+        reason = c.waiting_reason if (c.ever_ran or c.waiting_reason) else str(model.default_waiting_reason)
+        if c.state == ctm.WAITING and not c.ever_ran and not c.waiting_reason:
+            reason = str(model.default_waiting_reason)
+        if reason:
+            waiting["reason"] = reason
+        if c.waiting_message:
+            waiting["message"] = c.waiting_message
+        state = {"waiting": waiting}
+    last: dict[str, Any] = {"terminated": _terminated(model, c.last_term)} if c.last_term is not None else {}
+    return {
+        "name": spec.name,
+        "state": state,
+        "lastState": last,
+        "ready": c.ready,
+        "restartCount": c.restart_count,
+        "image": spec.image,
+        "started": c.started if c.state in ctm.ALIVE else False,
+    }
+
+
+def render(model: PodModel, s: PodState) -> dict[str, Any]:
+    """The pod object for snapshot ``s`` of ``model``."""
+    manifest = model.manifest
+    meta = copy.deepcopy(manifest.get("metadata") or {})
+    meta.setdefault("name", model.spec.name)
+    meta.setdefault("namespace", model.spec.namespace)
+    meta.setdefault("uid", model.uid)
+    meta.setdefault("creationTimestamp", model.time(0.0))
+    if s.deletion_at is not None:
+        meta["deletionTimestamp"] = model.time(s.deletion_at)
+        meta["deletionGracePeriodSeconds"] = s.deletion_grace
+    spec = copy.deepcopy(manifest.get("spec") or {})
+    if s.bound and s.node:
+        spec["nodeName"] = s.node
+    if not s.gated and spec.get("schedulingGates"):
+        del spec["schedulingGates"]
+    status: dict[str, Any] = {"phase": s.phase}
+    if s.pod_reason:
+        status["reason"] = s.pod_reason
+        status["message"] = s.pod_message or ""
+    conds = []
+    for ctype, c in zip(model.condition_types, s.conditions, strict=True):
+        if c.state == cm.ABSENT:
+            continue
+        entry: dict[str, Any] = {"type": str(ctype), "status": c.state, "lastProbeTime": None,
+                                 "lastTransitionTime": model.time(c.since)}
+        if c.reason:
+            entry["reason"] = c.reason
+        if c.message:
+            entry["message"] = c.message
+        conds.append(entry)
+    if conds:
+        status["conditions"] = conds
+    if s.bound:
+        if s.node:
+            status["hostIP"] = model.host_ip
+        if s.start_time is not None:
+            status["startTime"] = model.time(s.start_time)
+        n_init = len(model.inits)
+        if n_init:
+            status["initContainerStatuses"] = [
+                _container_status(model, i, s.containers[i]) for i in range(n_init)
+            ]
+        regular = [_container_status(model, i, s.containers[i]) for i in range(n_init, len(s.containers))]
+        status["containerStatuses"] = sorted(regular, key=lambda d: d["name"])
+    return {
+        "apiVersion": manifest.get("apiVersion", "v1"),
+        "kind": "Pod",
+        "metadata": meta,
+        "spec": spec,
+        "status": status,
+    }
+
+
+CONDITION_ORDER: tuple[ConditionType, ...] = tuple(cm.CONDITION_MACHINES)
