@@ -64,8 +64,9 @@ def simulate(
             return
         from podfsm.scheduler import schedule
 
-        result = schedule(model.render(), nodes)
-        event = result.event if hasattr(result, "event") else result
+        event = schedule(model.render(), nodes).event
+        if event is None:  # gated: nothing happens until the gates are removed
+            return
         state = model.apply(event)
         steps.append(Step(dict(event), state, model, automatic=True))
 

@@ -24,7 +24,10 @@ EXIT_BAD_INPUT = 2
 COMMANDS: dict[str, tuple[str, str]] = {
     "simulate": ("podfsm.cli.simulate", "run a pod manifest through lifecycle events"),
     "examples": ("podfsm.cli.examples", "run the built-in example scenarios and check their outcomes"),
-    "status": ("podfsm.cli.status", "print the `kubectl get pods` table for pod files, and lint their status"),
+    "status": (
+        "podfsm.cli.status",
+        "print the `kubectl get pods` table for pod files, and lint their status",
+    ),
     "conformance": ("podfsm.cli.conformance", "run conformance cases against podfsm or another program"),
     "check": ("podfsm.cli.check", "check the invariants with Hypothesis or exhaustively"),
     "diagram": ("podfsm.cli.diagram", "write the state diagrams generated from the machines"),
@@ -45,7 +48,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only ``command``'s module is imported (keeps start-up fast for ``status``)."""
     parser = _Parser(
         prog="podfsm",
         description="An executable, formal specification of the Kubernetes Pod lifecycle.",
@@ -55,17 +59,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"podfsm {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module_name, help_text) in COMMANDS.items():
-        module = cast(_Command, importlib.import_module(module_name))
         p = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(p)
-        p.set_defaults(_run=module.run)
+        if name == command:
+            module = cast(_Command, importlib.import_module(module_name))
+            module.add_arguments(p)
+            p.set_defaults(_run=module.run)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in args_list if not a.startswith("-")), None)
+    parser = build_parser(command if command in COMMANDS else None)
+    args = parser.parse_args(args_list)
     if getattr(args, "_run", None) is None:
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT

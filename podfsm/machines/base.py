@@ -197,7 +197,7 @@ def build_machine(
     """
     if models is None:
         model_arg: Any = None
-    elif isinstance(models, Sequence) or isinstance(models, list):
+    elif isinstance(models, Sequence | list):
         model_arg = list(models)
     else:
         model_arg = models

@@ -41,7 +41,9 @@ def _fails(t: ConditionType) -> Guard:
     return fails
 
 
-def _two_state(t: ConditionType, title: str, doc: str, true_doc: str, false_doc: str, upstream: str) -> MachineDef:
+def _two_state(
+    t: ConditionType, title: str, doc: str, true_doc: str, false_doc: str, upstream: str
+) -> MachineDef:
     holds, fails = f"{t[0].lower()}{t[1:]}_true", f"{t[0].lower()}{t[1:]}_false"
     return check_definition(
         MachineDef(
@@ -113,16 +115,21 @@ DISRUPTION_TARGET = check_definition(
     MachineDef(
         name=f"condition-{_DT}",
         title="DisruptionTarget",
-        doc="Set True once by whoever disrupts the pod (eviction, taint manager); copied forward, never cleared.",
+        doc="Set True once by whoever disrupts the pod (eviction, taint manager); never cleared.",
         states=(
             State(ABSENT, "the pod has not been chosen for disruption"),
             State(TRUE, "the pod is about to be terminated by a disruption", terminal=True),
         ),
         initial=ABSENT,
         rows=(
-            Row("sync", ABSENT, TRUE, ("disruptionTarget_true",),
+            Row(
+                "sync",
+                ABSENT,
+                TRUE,
+                ("disruptionTarget_true",),
                 "The kubelet (eviction) or the taint manager marks the pod as a disruption target.",
-                "pkg/kubelet/eviction/eviction_manager.go:evictPod"),
+                "pkg/kubelet/eviction/eviction_manager.go:evictPod",
+            ),
         ),
         guards={"disruptionTarget_true": _holds(_DT)},
     )

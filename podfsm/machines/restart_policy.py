@@ -54,34 +54,40 @@ _SHOULD = "pkg/kubelet/container/helpers.go:ShouldContainerBeRestarted"
 _INIT = "pkg/kubelet/kuberuntime/kuberuntime_container.go:computeInitContainerActions"
 _PHASE = "pkg/kubelet/kubelet_pods.go:getPhase"
 
-R, I, S = ContainerRole.REGULAR, ContainerRole.INIT, ContainerRole.SIDECAR
-A, O, N = RestartPolicy.ALWAYS, RestartPolicy.ON_FAILURE, RestartPolicy.NEVER
+REG, INIT, SIDE = ContainerRole.REGULAR, ContainerRole.INIT, ContainerRole.SIDECAR
+ALW, ONF, NEV = RestartPolicy.ALWAYS, RestartPolicy.ON_FAILURE, RestartPolicy.NEVER
 Z, F, P = Ending.EXIT_ZERO, Ending.EXIT_NONZERO, Ending.PROBE_KILL
 
 RESTART_POLICY_TABLE: tuple[PolicyRow, ...] = (
     # regular containers (spec.containers)
-    PolicyRow(R, A, Z, Action.RESTART, "stays Running: an Always container is never done", _SHOULD),
-    PolicyRow(R, A, F, Action.RESTART, "stays Running (CrashLoopBackOff between runs)", _SHOULD),
-    PolicyRow(R, A, P, Action.RESTART, "stays Running", _KILL),
-    PolicyRow(R, O, Z, Action.KEEP, "done: Succeeded once every regular container is done with 0", _SHOULD),
-    PolicyRow(R, O, F, Action.RESTART, "stays Running (CrashLoopBackOff between runs)", _SHOULD),
-    PolicyRow(R, O, P, Action.RESTART, "stays Running: a probe kill restarts whatever the exit code", _KILL),
-    PolicyRow(R, N, Z, Action.KEEP, "done: Succeeded once every regular container is done with 0", _SHOULD),
-    PolicyRow(R, N, F, Action.KEEP, "done: Failed once every regular container is done", _PHASE),
-    PolicyRow(R, N, P, Action.KEEP, "done: Failed once every regular container is done", _KILL),
+    PolicyRow(REG, ALW, Z, Action.RESTART, "stays Running: an Always container is never done", _SHOULD),
+    PolicyRow(REG, ALW, F, Action.RESTART, "stays Running (CrashLoopBackOff between runs)", _SHOULD),
+    PolicyRow(REG, ALW, P, Action.RESTART, "stays Running", _KILL),
+    PolicyRow(
+        REG, ONF, Z, Action.KEEP, "done: Succeeded once every regular container is done with 0", _SHOULD
+    ),
+    PolicyRow(REG, ONF, F, Action.RESTART, "stays Running (CrashLoopBackOff between runs)", _SHOULD),
+    PolicyRow(
+        REG, ONF, P, Action.RESTART, "stays Running: a probe kill restarts whatever the exit code", _KILL
+    ),
+    PolicyRow(
+        REG, NEV, Z, Action.KEEP, "done: Succeeded once every regular container is done with 0", _SHOULD
+    ),
+    PolicyRow(REG, NEV, F, Action.KEEP, "done: Failed once every regular container is done", _PHASE),
+    PolicyRow(REG, NEV, P, Action.KEEP, "done: Failed once every regular container is done", _KILL),
     # regular init containers: run once, in order; policy Always is the pod's (a container's own
     # Always would make it a sidecar)
-    PolicyRow(I, A, Z, Action.NEXT, "stays Pending until the last init container is done", _INIT),
-    PolicyRow(I, A, F, Action.RESTART, "stays Pending (Init:CrashLoopBackOff)", _INIT),
-    PolicyRow(I, O, Z, Action.NEXT, "stays Pending until the last init container is done", _INIT),
-    PolicyRow(I, O, F, Action.RESTART, "stays Pending (Init:CrashLoopBackOff)", _INIT),
-    PolicyRow(I, N, Z, Action.NEXT, "stays Pending until the last init container is done", _INIT),
-    PolicyRow(I, N, F, Action.KILL_POD, "Failed: an init container failed and may not restart", _PHASE),
+    PolicyRow(INIT, ALW, Z, Action.NEXT, "stays Pending until the last init container is done", _INIT),
+    PolicyRow(INIT, ALW, F, Action.RESTART, "stays Pending (Init:CrashLoopBackOff)", _INIT),
+    PolicyRow(INIT, ONF, Z, Action.NEXT, "stays Pending until the last init container is done", _INIT),
+    PolicyRow(INIT, ONF, F, Action.RESTART, "stays Pending (Init:CrashLoopBackOff)", _INIT),
+    PolicyRow(INIT, NEV, Z, Action.NEXT, "stays Pending until the last init container is done", _INIT),
+    PolicyRow(INIT, NEV, F, Action.KILL_POD, "Failed: an init container failed and may not restart", _PHASE),
     # sidecars (initContainers with restartPolicy Always): restarted whatever the pod policy,
     # and their exits never decide the phase
-    PolicyRow(S, A, Z, Action.RESTART, "never decides the phase", _INIT),
-    PolicyRow(S, A, F, Action.RESTART, "never decides the phase", _INIT),
-    PolicyRow(S, A, P, Action.RESTART, "never decides the phase", _INIT),
+    PolicyRow(SIDE, ALW, Z, Action.RESTART, "never decides the phase", _INIT),
+    PolicyRow(SIDE, ALW, F, Action.RESTART, "never decides the phase", _INIT),
+    PolicyRow(SIDE, ALW, P, Action.RESTART, "never decides the phase", _INIT),
 )
 
 _INDEX: dict[tuple[ContainerRole, RestartPolicy, Ending], PolicyRow] = {}
@@ -94,9 +100,9 @@ def _check_table() -> None:
         if key in _INDEX:
             problems.append(f"ambiguous rows for {tuple(map(str, key))}")
         _INDEX[key] = row
-    expected = [(r, p, e) for r in (R,) for p in (A, O, N) for e in Ending]
-    expected += [(I, p, e) for p in (A, O, N) for e in (Z, F)]
-    expected += [(S, A, e) for e in Ending]
+    expected = [(REG, p, e) for p in (ALW, ONF, NEV) for e in Ending]
+    expected += [(INIT, p, e) for p in (ALW, ONF, NEV) for e in (Z, F)]
+    expected += [(SIDE, ALW, e) for e in Ending]
     missing = [tuple(map(str, k)) for k in expected if k not in _INDEX]
     if missing:
         problems.append(f"missing rows {missing}")
@@ -134,7 +140,9 @@ def matching_rule_restarts(container: ContainerSpec, exit_code: int) -> bool:
     return False
 
 
-def lookup(container: ContainerSpec, pod_policy: RestartPolicy, exit_code: int, probe_kill: bool) -> PolicyRow:
+def lookup(
+    container: ContainerSpec, pod_policy: RestartPolicy, exit_code: int, probe_kill: bool
+) -> PolicyRow:
     """The table row for a container that ended, before rules are applied."""
     ending = ending_of(exit_code, probe_kill)
     if container.is_init and ending is Ending.PROBE_KILL:  # init containers have no probes
@@ -145,7 +153,11 @@ def lookup(container: ContainerSpec, pod_policy: RestartPolicy, exit_code: int, 
 def decide(container: ContainerSpec, pod_policy: RestartPolicy, exit_code: int, probe_kill: bool) -> Action:
     """What the kubelet does after ``container`` ended: the table, with restart rules first."""
     row = lookup(container, pod_policy, exit_code, probe_kill)
-    if not probe_kill and row.action in (Action.KEEP, Action.KILL_POD) and matching_rule_restarts(container, exit_code):
+    if (
+        not probe_kill
+        and row.action in (Action.KEEP, Action.KILL_POD)
+        and matching_rule_restarts(container, exit_code)
+    ):
         return Action.RESTART
     return row.action
 

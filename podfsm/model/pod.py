@@ -53,7 +53,6 @@ from podfsm.vocab import (
     PodReason,
     ProbeKind,
     ProbeOutcome,
-    RestartPolicy,
     TerminatedReason,
     WaitingReason,
 )
@@ -274,7 +273,10 @@ class PodModel:
         self.spec: PodSpecView = compile_spec(manifest, source)
         meta = manifest.get("metadata") or {}
         self.t0 = _parse_time(meta.get("creationTimestamp"), source) or DEFAULT_START
-        self.uid = str(meta.get("uid") or uuid.uuid5(uuid.NAMESPACE_URL, f"podfsm/{self.spec.namespace}/{self.spec.name}"))
+        self.uid = str(
+            meta.get("uid")
+            or uuid.uuid5(uuid.NAMESPACE_URL, f"podfsm/{self.spec.namespace}/{self.spec.name}")
+        )
         self.default_waiting_reason = (
             WaitingReason.POD_INITIALIZING if self.spec.init_containers else WaitingReason.CONTAINER_CREATING
         )
@@ -352,19 +354,33 @@ class PodModel:
     def restore(self, s: PodState) -> None:
         """Put the model back into a state taken by :meth:`snapshot`."""
         for f in (
-            "now", "bound", "node", "gated", "unschedulable", "start_time", "initialized", "deletion_at",
-            "deletion_grace", "stopping", "pod_reason", "pod_message", "disruption", "node_lost_at",
-            "sandbox_gone", "gone",
+            "now",
+            "bound",
+            "node",
+            "gated",
+            "unschedulable",
+            "start_time",
+            "initialized",
+            "deletion_at",
+            "deletion_grace",
+            "stopping",
+            "pod_reason",
+            "pod_message",
+            "disruption",
+            "node_lost_at",
+            "sandbox_gone",
+            "gone",
         ):
             setattr(self, f, getattr(s, f))
         self._phase_machine.set_state(s.phase, model=self._phase)
         for rec, cs in zip(self.records, s.containers, strict=True):
             self._container_machine.set_state(cs.state, model=rec)
             rec.restore(cs)
-        for (rec, machine), cond in zip(zip(self._conds.values(), self._cond_machines, strict=True),
-                                        s.conditions, strict=True):
-            machine.set_state(cond.state, model=rec)
-            rec.reason, rec.message, rec.since = cond.reason, cond.message, cond.since
+        for (crec, machine), cond in zip(
+            zip(self._conds.values(), self._cond_machines, strict=True), s.conditions, strict=True
+        ):
+            machine.set_state(cond.state, model=crec)
+            crec.reason, crec.message, crec.since = cond.reason, cond.message, cond.since
         self._inputs = None
         self._last = s
 
@@ -386,7 +402,9 @@ class PodModel:
         self._last = self.snapshot()
         return self._last
 
-    def _illegal(self, ev: Any, problem: str, rec: ContainerRecord | None = None, legal: tuple[str, ...] = ()) -> IllegalEvent:
+    def _illegal(
+        self, ev: Any, problem: str, rec: ContainerRecord | None = None, legal: tuple[str, ...] = ()
+    ) -> IllegalEvent:
         return IllegalEvent(
             ev.type,
             problem,
@@ -418,7 +436,9 @@ class PodModel:
         """Events only a running kubelet on a live node can report."""
         self._require_alive(ev)
         if not self.bound:
-            raise self._illegal(ev, "the pod is not bound to a node yet", legal=("Scheduled", "Unschedulable"))
+            raise self._illegal(
+                ev, "the pod is not bound to a node yet", legal=("Scheduled", "Unschedulable")
+            )
         if self.node_lost_at is not None:
             raise self._illegal(ev, "the node stopped reporting; nothing from it is observed")
         if Phase(self.phase).is_terminal:
@@ -428,8 +448,12 @@ class PodModel:
         rec = self.by_name.get(ev.container)
         if rec is None:
             names = ", ".join(self.by_name)
-            raise IllegalEvent(ev.type, f"the pod has no container {ev.container!r} (it has: {names})",
-                               container=ev.container, state=self.describe())
+            raise IllegalEvent(
+                ev.type,
+                f"the pod has no container {ev.container!r} (it has: {names})",
+                container=ev.container,
+                state=self.describe(),
+            )
         return rec
 
     def _fire_world(self, ev: Any, rec: ContainerRecord, trigger: str) -> None:
@@ -437,7 +461,11 @@ class PodModel:
         try:
             ok = rec.fire(trigger)
         except MachineError:
-            legal = tuple(r.trigger for r in CONTAINER_MACHINE.rows_from(rec.state) if r.trigger[0].isupper())
+            legal = tuple(
+                dict.fromkeys(
+                    r.trigger for r in CONTAINER_MACHINE.rows_from(rec.state) if r.trigger[0].isupper()
+                )
+            )
             raise self._illegal(ev, f"cannot happen while the container is {rec.state}", rec, legal) from None
         if not ok:
             raise self._illegal(ev, self.why_not_startable(rec) or "its guard does not hold", rec)
@@ -447,8 +475,11 @@ class PodModel:
         if self.bound:
             raise self._illegal(ev, f"the pod is already bound to {self.node!r}")
         if self.gated:
-            raise self._illegal(ev, "scheduling gates hold the pod; the scheduler does not consider it",
-                                legal=("SchedulingGatesRemoved",))
+            raise self._illegal(
+                ev,
+                "scheduling gates hold the pod; the scheduler does not consider it",
+                legal=("SchedulingGatesRemoved",),
+            )
         if self.deletion_at is not None:
             raise self._illegal(ev, "the pod is being deleted")
         self.bound = True
@@ -461,8 +492,11 @@ class PodModel:
         if self.bound:
             raise self._illegal(ev, f"the pod is already bound to {self.node!r}")
         if self.gated:
-            raise self._illegal(ev, "scheduling gates hold the pod; the scheduler does not consider it",
-                                legal=("SchedulingGatesRemoved",))
+            raise self._illegal(
+                ev,
+                "scheduling gates hold the pod; the scheduler does not consider it",
+                legal=("SchedulingGatesRemoved",),
+            )
         self.unschedulable = ev.message or "0/0 nodes are available."
 
     def _on_SchedulingGatesRemoved(self, ev: SchedulingGatesRemoved) -> None:
@@ -492,7 +526,8 @@ class PodModel:
         rec.term = None
         rec.waiting_reason = rec.waiting_message = ""
         rec.started = ProbeKind.STARTUP not in rec.spec.probes
-        rec.ready = rec.started and ProbeKind.READINESS not in rec.spec.probes
+        # A regular init container is ready only once it exited 0 (prober_manager.go).
+        rec.ready = rec.started and not rec.spec.is_init and ProbeKind.READINESS not in rec.spec.probes
         rec.probe_runs = (("", 0), ("", 0), ("", 0))
         rec.retry_at = None
         if rec.spec.is_regular:
@@ -533,6 +568,10 @@ class PodModel:
 
     def _on_ContainerExited(self, ev: ContainerExited) -> None:
         self._require_alive(ev)
+        if not self.bound:
+            raise self._illegal(
+                ev, "the pod is not bound to a node yet", legal=("Scheduled", "Unschedulable")
+            )
         if self.node_lost_at is not None:
             raise self._illegal(ev, "the node stopped reporting; nothing from it is observed")
         rec = self._record(ev)
@@ -576,7 +615,9 @@ class PodModel:
 
     def _next_backoff(self, rec: ContainerRecord) -> None:
         """``Backoff.Next``: start at 10 s, or double up to 300 s; remember when."""
-        finished = rec.term.finished_at if rec.term else (rec.last_term.finished_at if rec.last_term else self.now)
+        finished = (
+            rec.term.finished_at if rec.term else (rec.last_term.finished_at if rec.last_term else self.now)
+        )
         expired = rec.bo_updated is None or finished - rec.bo_updated > CRASH_BACKOFF_RESET
         rec.bo_delay = CRASH_BACKOFF_INITIAL if expired else min(rec.bo_delay * 2, CRASH_BACKOFF_MAX)
         rec.bo_updated = self.now
@@ -601,7 +642,9 @@ class PodModel:
         if rec.state not in ctm.ALIVE:
             raise self._illegal(ev, "probes run only while the container runs", rec)
         if rec.state == ctm.KILLING and ev.probe is not ProbeKind.READINESS:
-            raise self._illegal(ev, f"the kubelet stopped the {ev.probe} probe: the container is being killed", rec)
+            raise self._illegal(
+                ev, f"the kubelet stopped the {ev.probe} probe: the container is being killed", rec
+            )
         if ev.probe is ProbeKind.STARTUP:
             if rec.started:
                 raise self._illegal(ev, "the startup probe already succeeded; it runs no more", rec)
@@ -611,7 +654,9 @@ class PodModel:
             assert rec.started_at is not None
             if self.now - rec.started_at < probe.initial_delay_seconds:
                 raise self._illegal(
-                    ev, f"initialDelaySeconds ({probe.initial_delay_seconds}) has not passed since the start", rec
+                    ev,
+                    f"initialDelaySeconds ({probe.initial_delay_seconds}) has not passed since the start",
+                    rec,
                 )
         idx = _PROBE_ORDER.index(ev.probe)
         last, run = rec.probe_runs[idx]
@@ -650,7 +695,10 @@ class PodModel:
         end = self.now + ev.seconds
         if ev.seconds > 0:
             for rec in self.records:
-                if rec.state == ctm.IMAGE_PULL_BACK_OFF and rec.waiting_reason == WaitingReason.ERR_IMAGE_PULL:
+                if (
+                    rec.state == ctm.IMAGE_PULL_BACK_OFF
+                    and rec.waiting_reason == WaitingReason.ERR_IMAGE_PULL
+                ):
                     rec.waiting_reason = WaitingReason.IMAGE_PULL_BACK_OFF
                     rec.waiting_message = f'Back-off pulling image "{rec.spec.image}"'
         while True:
@@ -704,7 +752,10 @@ class PodModel:
             and self.now >= self.node_lost_at + tol
         ):
             # The taint-eviction controller deletes the pod; nobody on the node finishes it.
-            self.disruption = (ConditionReason.DELETION_BY_TAINT_MANAGER, "Taint manager: deleting due to NoExecute taint")
+            self.disruption = (
+                ConditionReason.DELETION_BY_TAINT_MANAGER,
+                "Taint manager: deleting due to NoExecute taint",
+            )
             self._mark_deleted(self.spec.grace_seconds)
 
     def _on_DeletionRequested(self, ev: DeletionRequested) -> None:
@@ -750,7 +801,11 @@ class PodModel:
         if any(r.state in ctm.ALIVE for r in self.records if not r.spec.is_sidecar):
             return
         if grace is None:
-            grace = (self.deletion_at - self.now) if self.deletion_at is not None else float(self.spec.grace_seconds)
+            grace = (
+                (self.deletion_at - self.now)
+                if self.deletion_at is not None
+                else float(self.spec.grace_seconds)
+            )
         for rec in reversed(self.sidecars):
             if rec.state == ctm.RUNNING:
                 self._begin_kill(rec, KILL_POD, grace)
@@ -771,7 +826,7 @@ class PodModel:
                 rec.fire("ContainerExited")
                 self._exited(rec, SIGKILL_EXIT_CODE, TerminatedReason.ERROR, None)
         self._stop_pod(0)
-        self._phase.evict(self)
+        self._phase.evict(self)  # type: ignore[attr-defined]
 
     def _on_NodeLost(self, ev: NodeLost) -> None:
         self._require_alive(ev)
@@ -824,16 +879,20 @@ class PodModel:
         """After every event: stop sidecars when alone, finish termination, sync phase and conditions."""
         if self.gone:
             return
-        if self.bound and not self.stopping and self.node_lost_at is None and not Phase(self.phase).is_terminal:
-            # computePodActions step 5: nothing regular is kept or to be started -> kill the pod
-            if self.initialized and self.regulars and all(
-                r.state == ctm.TERMINATED for r in self.regulars
-            ):
-                self._stop_pod()
+        # computePodActions step 5: nothing regular is kept or to be started -> kill the pod
+        if (
+            self.bound
+            and not self.stopping
+            and self.node_lost_at is None
+            and not Phase(self.phase).is_terminal
+            and self.initialized
+            and all(r.state == ctm.TERMINATED for r in self.regulars)
+        ):
+            self._stop_pod()
         self._stop_sidecars_when_alone()
         self._inputs = None
         if not Phase(self.phase).is_terminal and self.bound and self.node_lost_at is None:
-            self._phase.sync(self)
+            self._phase.sync(self)  # type: ignore[attr-defined]
         if self.stopping and not any(r.state in ctm.ALIVE for r in self.records):
             self._finish_termination()
         self._sync_conditions()
@@ -848,10 +907,16 @@ class PodModel:
         self._inputs = None
         if self.initialized:
             for rec in self.records:
-                if rec.state in (ctm.WAITING, ctm.IMAGE_PULL_BACK_OFF) and (rec.ever_ran or not rec.spec.is_init):
+                if rec.state in (ctm.WAITING, ctm.IMAGE_PULL_BACK_OFF) and (
+                    rec.ever_ran or not rec.spec.is_init
+                ):
                     rec.fire("abandon")
                     rec.term = Termination(
-                        SIGKILL_EXIT_CODE, TerminatedReason.CONTAINER_STATUS_UNKNOWN, None, self.now, None,
+                        SIGKILL_EXIT_CODE,
+                        TerminatedReason.CONTAINER_STATUS_UNKNOWN,
+                        None,
+                        self.now,
+                        None,
                         "The container could not be located when the pod was terminated",
                     )
                     rec.retry_at = None
@@ -925,7 +990,12 @@ class PodModel:
                 i.stopped += 1
                 if kind == "terminated" and code == 0:
                     i.succeeded += 1
-                if not would_restart(r.spec, policy, code):
+                # The kubelet's own decision wins where getPhase's ContainerShouldRestart would
+                # disagree: a probe-killed OnFailure container that exited 0 is restarted
+                # (computePodActions), and upstream kills and restarts it in one SyncPod, so
+                # getPhase never sees the in-between status that would read "not restartable".
+                restarting = kind == "waiting" and r.state in ctm.NOT_RUNNING
+                if not restarting and not would_restart(r.spec, policy, code):
                     i.stopped_not_restartable += 1
             else:
                 waiting += 1
@@ -953,17 +1023,30 @@ class PodModel:
     def _compute_conditions(self) -> dict[ConditionType, tuple[str, str, str]]:
         absent = (cm.ABSENT, "", "")
         out: dict[ConditionType, tuple[str, str, str]] = dict.fromkeys(self._conds, absent)
+        cr: tuple[str, str, str]
+        ready: tuple[str, str, str]
         if self.disruption is not None:
             out[ConditionType.DISRUPTION_TARGET] = (cm.TRUE, *self.disruption)
         if not self.bound:
             if self.gated:
-                out[ConditionType.POD_SCHEDULED] = (cm.FALSE, ConditionReason.SCHEDULING_GATED,
-                                                    "Scheduling is blocked due to non-empty scheduling gates")
+                out[ConditionType.POD_SCHEDULED] = (
+                    cm.FALSE,
+                    ConditionReason.SCHEDULING_GATED,
+                    "Scheduling is blocked due to non-empty scheduling gates",
+                )
             elif self.unschedulable is not None:
-                out[ConditionType.POD_SCHEDULED] = (cm.FALSE, ConditionReason.UNSCHEDULABLE, self.unschedulable)
+                out[ConditionType.POD_SCHEDULED] = (
+                    cm.FALSE,
+                    ConditionReason.UNSCHEDULABLE,
+                    self.unschedulable,
+                )
             return out
         out[ConditionType.POD_SCHEDULED] = (cm.TRUE, "", "")
-        out[ConditionType.POD_READY_TO_START_CONTAINERS] = (cm.FALSE if self.sandbox_gone else cm.TRUE, "", "")
+        out[ConditionType.POD_READY_TO_START_CONTAINERS] = (
+            cm.FALSE if self.sandbox_gone else cm.TRUE,
+            "",
+            "",
+        )
         phase = self.phase
         # Initialized (GeneratePodInitializedCondition)
         incomplete = [r.name for r in self.inits if not (r.started if r.spec.is_sidecar else r.ready)]
@@ -972,7 +1055,8 @@ class PodModel:
             out[ConditionType.INITIALIZED] = (cm.TRUE, "", "")
         else:
             out[ConditionType.INITIALIZED] = (
-                cm.FALSE, ConditionReason.CONTAINERS_NOT_INITIALIZED,
+                cm.FALSE,
+                ConditionReason.CONTAINERS_NOT_INITIALIZED,
                 f"containers with incomplete status: {_fmt_slice(incomplete)}",
             )
         # ContainersReady (GenerateContainersReadyCondition)
@@ -982,16 +1066,21 @@ class PodModel:
         elif phase == Phase.FAILED:
             cr = (cm.FALSE, ConditionReason.POD_FAILED, "")
         elif unready:
-            cr = (cm.FALSE, ConditionReason.CONTAINERS_NOT_READY,
-                  f"containers with unready status: {_fmt_slice(unready)}")
+            cr = (
+                cm.FALSE,
+                ConditionReason.CONTAINERS_NOT_READY,
+                f"containers with unready status: {_fmt_slice(unready)}",
+            )
         else:
             cr = (cm.TRUE, "", "")
         out[ConditionType.CONTAINERS_READY] = cr
         # Ready (GeneratePodReadyCondition); the node controller marks it False on node loss
         ready = cr
         if cr[0] == cm.TRUE and self.spec.readiness_gates:
-            msgs = [f'corresponding condition of pod readiness gate "{g}" does not exist.'
-                    for g in self.spec.readiness_gates]
+            msgs = [
+                f'corresponding condition of pod readiness gate "{g}" does not exist.'
+                for g in self.spec.readiness_gates
+            ]
             ready = (cm.FALSE, ConditionReason.READINESS_GATES_NOT_READY, ", ".join(msgs))
         if self.node_lost_at is not None:
             prev = self._conds[ConditionType.READY]
@@ -1041,7 +1130,9 @@ def _parse_time(value: Any, source: str) -> datetime | None:
     try:
         t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        raise ManifestError(source, f"not an RFC 3339 time: {value!r}", "metadata.creationTimestamp") from None
+        raise ManifestError(
+            source, f"not an RFC 3339 time: {value!r}", "metadata.creationTimestamp"
+        ) from None
     return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 

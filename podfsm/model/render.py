@@ -21,7 +21,7 @@ def _terminated(model: PodModel, t: Termination, container_id: str | None = None
     out: dict[str, Any] = {"exitCode": t.exit_code}
     if t.signal:
         out["signal"] = t.signal
-    out["reason"] = t.reason
+    out["reason"] = str(t.reason)
     if t.message:
         out["message"] = t.message
     if t.started_at is not None:
@@ -45,9 +45,9 @@ def _container_status(model: PodModel, idx: int, c: ContainerState) -> dict[str,
         if c.state == ctm.WAITING and not c.ever_ran and not c.waiting_reason:
             reason = str(model.default_waiting_reason)
         if reason:
-            waiting["reason"] = reason
+            waiting["reason"] = str(reason)
         if c.waiting_message:
-            waiting["message"] = c.waiting_message
+            waiting["message"] = str(c.waiting_message)
         state = {"waiting": waiting}
     last: dict[str, Any] = {"terminated": _terminated(model, c.last_term)} if c.last_term is not None else {}
     return {
@@ -77,20 +77,24 @@ def render(model: PodModel, s: PodState) -> dict[str, Any]:
         spec["nodeName"] = s.node
     if not s.gated and spec.get("schedulingGates"):
         del spec["schedulingGates"]
-    status: dict[str, Any] = {"phase": s.phase}
+    status: dict[str, Any] = {"phase": str(s.phase)}
     if s.pod_reason:
-        status["reason"] = s.pod_reason
-        status["message"] = s.pod_message or ""
+        status["reason"] = str(s.pod_reason)
+        status["message"] = str(s.pod_message or "")
     conds = []
     for ctype, c in zip(model.condition_types, s.conditions, strict=True):
         if c.state == cm.ABSENT:
             continue
-        entry: dict[str, Any] = {"type": str(ctype), "status": c.state, "lastProbeTime": None,
-                                 "lastTransitionTime": model.time(c.since)}
+        entry: dict[str, Any] = {
+            "type": str(ctype),
+            "status": str(c.state),
+            "lastProbeTime": None,
+            "lastTransitionTime": model.time(c.since),
+        }
         if c.reason:
-            entry["reason"] = c.reason
+            entry["reason"] = str(c.reason)
         if c.message:
-            entry["message"] = c.message
+            entry["message"] = str(c.message)
         conds.append(entry)
     if conds:
         status["conditions"] = conds

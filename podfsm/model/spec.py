@@ -125,7 +125,9 @@ def _probe(raw: Any, kind: ProbeKind, where: str, source: str) -> ProbeSpec:
         termination_grace_period_seconds=(
             None
             if raw.get("terminationGracePeriodSeconds") is None
-            else _int(raw.get("terminationGracePeriodSeconds"), 0, f"{where}.terminationGracePeriodSeconds", source)
+            else _int(
+                raw.get("terminationGracePeriodSeconds"), 0, f"{where}.terminationGracePeriodSeconds", source
+            )
         ),
     )
 
@@ -148,12 +150,12 @@ def _rules(raw: Any, where: str, source: str) -> tuple[RestartRule, ...]:
         if not isinstance(r, Mapping):
             raise ManifestError(source, "must be a mapping", w)
         try:
-            action = RuleAction(r.get("action"))
+            action = RuleAction(str(r.get("action")))
         except ValueError:
             raise ManifestError(source, f"unsupported action {r.get('action')!r}", f"{w}.action") from None
         codes = r.get("exitCodes") or {}
         try:
-            op = RuleOperator(codes.get("operator"))
+            op = RuleOperator(str(codes.get("operator")))
         except ValueError:
             raise ManifestError(
                 source, f"unsupported operator {codes.get('operator')!r}", f"{w}.exitCodes.operator"
@@ -249,16 +251,25 @@ def compile_spec(pod: Mapping[str, Any], source: str = "<pod>") -> PodSpecView:
     try:
         policy = RestartPolicy(policy_raw)
     except ValueError:
-        raise ManifestError(source, f"unsupported restartPolicy {policy_raw!r}", "spec.restartPolicy") from None
+        raise ManifestError(
+            source, f"unsupported restartPolicy {policy_raw!r}", "spec.restartPolicy"
+        ) from None
     gates = tuple(
         str(g.get("conditionType"))
         for g in (spec.get("readinessGates") or [])
         if isinstance(g, Mapping) and g.get("conditionType")
     )
     sched_gates = tuple(
-        str(g.get("name")) for g in (spec.get("schedulingGates") or []) if isinstance(g, Mapping) and g.get("name")
+        str(g.get("name"))
+        for g in (spec.get("schedulingGates") or [])
+        if isinstance(g, Mapping) and g.get("name")
     )
-    grace = _int(spec.get("terminationGracePeriodSeconds"), DEFAULT_GRACE_SECONDS, "spec.terminationGracePeriodSeconds", source)
+    grace = _int(
+        spec.get("terminationGracePeriodSeconds"),
+        DEFAULT_GRACE_SECONDS,
+        "spec.terminationGracePeriodSeconds",
+        source,
+    )
     name = meta.get("name") if isinstance(meta, Mapping) else None
     ns = meta.get("namespace") if isinstance(meta, Mapping) else None
     node = spec.get("nodeName")

@@ -1,0 +1,368 @@
+"""The kubelet's reactions, one behaviour per test, each naming the upstream code it pins."""
+
+from __future__ import annotations
+
+import pytest
+
+from podfsm.errors import IllegalEvent
+from podfsm.model.pod import PodModel
+from podfsm.oracle import kubectl_columns, pod_conditions, pod_phase
+from tests.scenario_dsl import SCHED, c, condition, exit_, pod, probe, result, run, start, status_of, wait
+
+# -- init containers and sidecars ----------------------------------------------------------------
+
+
+def test_init_containers_run_one_at_a_time_in_order() -> None:
+    """kuberuntime_container.go:computeInitContainerActions starts init containers strictly in order."""
+    m = run(pod("Always", c("app"), inits=(c("one"), c("two"))), SCHED)
+    with pytest.raises(IllegalEvent, match="init container 'one' has not completed"):
+        m.apply(start("two"))
+    with pytest.raises(IllegalEvent, match="init containers must finish first"):
+        m.apply(start("app"))
+    m.apply(start("one"))
+    with pytest.raises(IllegalEvent):
+        m.apply(start("two"))  # still running, not completed
+    m.apply(exit_("one", 0))
+    m.apply(start("two"))
+    m.apply(exit_("two", 0))
+    m.apply(start("app"))
+    assert m.phase == "Running"
+
+
+def test_init_failure_under_never_fails_the_pod() -> None:
+    """kubelet_pods.go:getPhase: a failed, non-restartable init container gives Failed."""
+    m = run(pod("Never", inits=(c("init"),)), SCHED, start("init"), exit_("init", 2))
+    assert m.phase == "Failed"
+    assert kubectl_columns(m.render()).status == "Init:Error"
+
+
+@pytest.mark.parametrize("policy", ["Always", "OnFailure"])
+def test_init_failure_is_retried_with_backoff_under_always_and_onfailure(policy: str) -> None:
+    """computeInitContainerActions restarts a failed init container unless the policy is Never."""
+    m = run(
+        pod(policy, inits=(c("init"),)),
+        SCHED,
+        start("init"),
+        exit_("init", 1),
+        start("init"),
+        exit_("init", 1),
+    )
+    assert m.phase == "Pending"
+    assert kubectl_columns(m.render()).status == "Init:CrashLoopBackOff"
+    assert status_of(m, "init")["restartCount"] == 1
+
+
+def test_sidecar_must_be_started_before_the_next_init_container() -> None:
+    """computeInitContainerActions: init containers after a sidecar start once it is *started*."""
+    side = c("proxy", restartPolicy="Always", startupProbe=probe())
+    m = run(pod("Always", inits=(side, c("setup"))), SCHED, start("proxy"))
+    with pytest.raises(IllegalEvent, match="sidecar 'proxy' has not started"):
+        m.apply(start("setup"))
+    m.apply(result("proxy", "startup", True))
+    m.apply(start("setup"))
+
+
+def test_sidecar_restarts_whatever_the_pod_policy_and_never_decides_the_phase() -> None:
+    """getPhase ignores sidecar exits; computeInitContainerActions restarts exited sidecars always."""
+    side = c("proxy", restartPolicy="Always")
+    m = run(pod("Never", inits=(side,)), SCHED, start("proxy"), start("app"), exit_("proxy", 1))
+    assert m.phase == "Running"
+    assert status_of(m, "proxy")["restartCount"] == 1
+
+
+def test_sidecars_are_stopped_once_regular_containers_are_done_under_never() -> None:
+    """computePodActions step 5: nothing regular kept or to start -> kill the pod, sidecars included."""
+    side = c("proxy", restartPolicy="Always")
+    m = run(
+        pod("Never", inits=(side,), terminationGracePeriodSeconds=5),
+        SCHED,
+        start("proxy"),
+        start("app"),
+        exit_("app", 0),
+    )
+    assert m.phase == "Running"  # the sidecar still runs while it is being stopped
+    assert m.by_name["proxy"].state == "Killing"
+    m.apply(wait(5))  # it ignores SIGTERM: SIGKILL at the end of the grace period
+    assert m.phase == "Succeeded"
+    assert status_of(m, "proxy")["state"]["terminated"]["exitCode"] == 137
+
+
+# -- crash-loop back-off -------------------------------------------------------------------------
+
+
+def _crash(m: PodModel) -> None:
+    m.apply(exit_("app", 1))
+
+
+def test_crash_loop_delays_are_0_10_20_40_80_160_300_300() -> None:
+    """kuberuntime_manager.go:doBackOff with flowcontrol.Backoff(10s, 300s): first restart at once."""
+    m = run(pod("Always"), SCHED, start("app"))
+    delays = []
+    for _ in range(9):
+        _crash(m)
+        rec = m.by_name["app"]
+        if rec.state == "Waiting":
+            delays.append(0)
+        else:
+            assert rec.restart_at is not None
+            delays.append(rec.restart_at - m.now)
+            m.apply(wait(rec.restart_at - m.now))
+        m.apply(start("app"))
+    assert delays == [0, 10, 20, 40, 80, 160, 300, 300, 300]
+
+
+def test_crash_loop_back_off_shows_and_cannot_be_started_early() -> None:
+    m = run(pod("Always"), SCHED, start("app"), exit_("app", 1), start("app"), exit_("app", 1))
+    cs = status_of(m, "app")
+    assert cs["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    assert cs["state"]["waiting"]["message"].startswith(
+        "back-off 10s restarting failed container=app pod=p_default("
+    )
+    assert cs["lastState"]["terminated"]["exitCode"] == 1
+    with pytest.raises(IllegalEvent, match="CrashLoopBackOff"):
+        m.apply(start("app"))
+    m.apply(wait(9.5))
+    assert status_of(m, "app")["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    m.apply(wait(0.5))
+    m.apply(start("app"))
+
+
+def test_back_off_resets_after_ten_minutes_of_running() -> None:
+    """The back-off entry expires when an exit comes more than 600 s after its last update."""
+    m = run(
+        pod("Always"),
+        SCHED,
+        start("app"),
+        exit_("app", 1),
+        start("app"),
+        exit_("app", 1),
+        wait(10),
+        start("app"),
+        wait(601),
+        exit_("app", 1),
+    )
+    assert m.by_name["app"].state == "Waiting"  # restarted at once
+    m.apply(start("app"))
+    m.apply(exit_("app", 1))
+    assert m.by_name["app"].restart_at == pytest.approx(m.now + 10)
+
+
+# -- image pulls and create errors ---------------------------------------------------------------
+
+
+def test_image_pull_back_off_window_doubles() -> None:
+    """images/image_manager.go:EnsureImageExists: ErrImagePull, then ImagePullBackOff in the window."""
+    m = run(pod(), SCHED, {"type": "ImagePullFailed", "container": "app"})
+    assert kubectl_columns(m.render()).status == "ErrImagePull"
+    m.apply(wait(1))
+    assert kubectl_columns(m.render()).status == "ImagePullBackOff"
+    with pytest.raises(IllegalEvent):
+        m.apply(start("app"))
+    m.apply(wait(9))
+    m.apply({"type": "ImagePullFailed", "container": "app"})
+    assert m.by_name["app"].retry_at == pytest.approx(m.now + 20)
+
+
+def test_invalid_image_name_is_retried_without_back_off() -> None:
+    m = run(pod(), SCHED, {"type": "ImagePullFailed", "container": "app", "reason": "InvalidImageName"})
+    assert kubectl_columns(m.render()).status == "InvalidImageName"
+    m.apply(start("app"))
+
+
+def test_create_container_config_error_shows_as_the_waiting_reason() -> None:
+    m = run(pod(), SCHED, {"type": "ContainerCreateFailed", "container": "app"})
+    assert kubectl_columns(m.render()).status == "CreateContainerConfigError"
+    assert m.phase == "Pending"
+
+
+# -- probes --------------------------------------------------------------------------------------
+
+
+def test_readiness_not_ready_until_first_success_and_thresholds_count() -> None:
+    """prober/worker.go: readiness starts as Failure; successThreshold/failureThreshold consecutive runs."""
+    app = c("app", readinessProbe=probe(successThreshold=2, failureThreshold=2))
+    m = run(pod("Always", app), SCHED, start("app"))
+    assert condition(m, "Ready")["status"] == "False"
+    m.apply(result("app", "readiness", True))
+    assert not m.by_name["app"].ready
+    m.apply(result("app", "readiness", True))
+    assert condition(m, "Ready")["status"] == "True"
+    m.apply(result("app", "readiness", False))
+    m.apply(result("app", "readiness", True))  # breaks the failure run
+    m.apply(result("app", "readiness", False))
+    assert m.by_name["app"].ready
+    m.apply(result("app", "readiness", False))
+    assert condition(m, "ContainersReady")["reason"] == "ContainersNotReady"
+    assert condition(m, "Ready")["message"] == "containers with unready status: [app]"
+
+
+def test_startup_probe_gates_liveness_and_readiness() -> None:
+    """prober_manager.go: while not started only the startup probe runs."""
+    app = c("app", startupProbe=probe(), livenessProbe=probe(), readinessProbe=probe())
+    m = run(pod("Always", app), SCHED, start("app"))
+    with pytest.raises(IllegalEvent, match="waits for the startup probe"):
+        m.apply(result("app", "liveness", True))
+    m.apply(result("app", "startup", True))
+    with pytest.raises(IllegalEvent, match="already succeeded"):
+        m.apply(result("app", "startup", True))
+    m.apply(result("app", "readiness", True))
+    assert m.by_name["app"].ready
+
+
+def test_probes_wait_for_initial_delay() -> None:
+    m = run(pod("Always", c("app", livenessProbe=probe(initialDelaySeconds=15))), SCHED, start("app"))
+    with pytest.raises(IllegalEvent, match="initialDelaySeconds"):
+        m.apply(result("app", "liveness", False))
+    m.apply(wait(15))
+    m.apply(result("app", "liveness", False))
+
+
+@pytest.mark.parametrize(("policy", "restarts"), [("Always", True), ("OnFailure", True), ("Never", False)])
+def test_liveness_failure_kills_and_restarts_per_policy(policy: str, restarts: bool) -> None:
+    """computePodActions: a liveness Failure kills the container; restarted unless the policy is Never."""
+    m = run(
+        pod(policy, c("app", livenessProbe=probe(failureThreshold=1))),
+        SCHED,
+        start("app"),
+        result("app", "liveness", False),
+    )
+    assert m.by_name["app"].state == "Killing"
+    m.apply(exit_("app", 0))  # handled SIGTERM
+    assert (m.by_name["app"].state == "Waiting") is restarts
+    assert m.phase == ("Running" if restarts else "Succeeded")
+
+
+def test_startup_failure_uses_probe_termination_grace_period() -> None:
+    """setTerminationGracePeriod: probe-level terminationGracePeriodSeconds overrides the pod's."""
+    app = c("app", startupProbe=probe(failureThreshold=1, terminationGracePeriodSeconds=3))
+    m = run(pod("Always", app), SCHED, start("app"), result("app", "startup", False))
+    m.apply(wait(3))
+    assert status_of(m, "app")["lastState"]["terminated"]["exitCode"] == 137
+
+
+# -- hooks ---------------------------------------------------------------------------------------
+
+
+def test_failed_post_start_hook_kills_the_container_and_restarts_per_policy() -> None:
+    """kuberuntime_container.go:startContainer: FailedPostStartHook kill, then PostStartHookError."""
+    app = c("app", lifecycle={"postStart": {"exec": {"command": ["false"]}}})
+    m = run(pod("Always", app), SCHED, {"type": "PostStartHookFailed", "container": "app"})
+    assert m.by_name["app"].state == "Killing"
+    m.apply(exit_("app", 137))
+    assert status_of(m, "app")["state"]["waiting"]["reason"] == "PostStartHookError"
+
+
+def test_post_start_failure_needs_a_hook() -> None:
+    m = run(pod(), SCHED)
+    with pytest.raises(IllegalEvent, match="no postStart hook"):
+        m.apply({"type": "PostStartHookFailed", "container": "app"})
+
+
+# -- deletion, eviction, node loss ---------------------------------------------------------------
+
+
+def test_deletion_sets_deletion_timestamp_and_terminating() -> None:
+    """killContainer: SIGTERM, SIGKILL after the grace period; the pod shows Terminating meanwhile."""
+    m = run(pod(), SCHED, start("app"), {"type": "DeletionRequested", "gracePeriodSeconds": 20})
+    meta = m.render()["metadata"]
+    assert meta["deletionTimestamp"] == "2026-01-01T00:00:20Z"
+    assert meta["deletionGracePeriodSeconds"] == 20
+    assert kubectl_columns(m.render()).status == "Terminating"
+
+
+@pytest.mark.parametrize(("code", "phase"), [(0, "Succeeded"), (143, "Failed")])
+def test_deleted_always_pod_is_succeeded_only_if_every_container_exited_zero(code: int, phase: str) -> None:
+    """kubelet.md section 10: a deleted pod's phase comes from getPhase with podIsTerminal=true."""
+    m = run(
+        pod("Always", c("a"), c("b")),
+        SCHED,
+        start("a"),
+        start("b"),
+        {"type": "DeletionRequested"},
+        exit_("a", 0),
+        exit_("b", code),
+    )
+    assert m.phase == phase
+    assert m.gone
+
+
+def test_deleting_an_unscheduled_pod_removes_it_at_once() -> None:
+    """The API server deletes immediately when the pod was never scheduled (CheckGracefulDelete)."""
+    m = run(pod(), {"type": "DeletionRequested"})
+    assert m.gone
+    with pytest.raises(IllegalEvent, match="no longer exists"):
+        m.apply(SCHED)
+
+
+def test_sidecars_are_stopped_after_regular_containers_on_deletion() -> None:
+    """terminationOrdering: regular containers first, then sidecars."""
+    m = run(
+        pod("Always", inits=(c("proxy", restartPolicy="Always"),)),
+        SCHED,
+        start("proxy"),
+        start("app"),
+        {"type": "DeletionRequested"},
+    )
+    assert m.by_name["app"].state == "Killing"
+    assert m.by_name["proxy"].state == "Running"
+    m.apply(exit_("app", 0))
+    assert m.by_name["proxy"].state == "Killing"
+
+
+def test_eviction_fails_the_pod_with_reason_and_disruption_target() -> None:
+    """eviction_manager.go:evictPod: phase Failed, reason Evicted, DisruptionTarget TerminationByKubelet."""
+    m = run(
+        pod(), SCHED, start("app"), {"type": "Evicted", "message": "The node was low on resource: memory. "}
+    )
+    st = m.render()["status"]
+    assert (st["phase"], st["reason"]) == ("Failed", "Evicted")
+    dt = condition(m, "DisruptionTarget")
+    assert (dt["status"], dt["reason"]) == ("True", "TerminationByKubelet")
+    assert st["conditions"][0]["type"] == "DisruptionTarget"
+    assert not m.gone
+
+
+def test_node_lost_marks_ready_false_and_freezes_the_node() -> None:
+    """nodelifecycle MarkPodsNotReady: only Ready changes; nothing from the node is observed after."""
+    m = run(pod(), SCHED, start("app"), {"type": "NodeLost"})
+    assert condition(m, "Ready")["status"] == "False"
+    assert m.phase == "Running"
+    with pytest.raises(IllegalEvent, match="stopped reporting"):
+        m.apply(exit_("app", 1))
+    m.apply(wait(300))
+    assert condition(m, "DisruptionTarget")["reason"] == "DeletionByTaintManager"
+    assert kubectl_columns(m.render()).status == "Terminating"
+
+
+def test_a_pod_tolerating_unreachable_forever_is_never_taint_evicted() -> None:
+    tol = [{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute"}]
+    m = run(pod(tolerations=tol), SCHED, start("app"), {"type": "NodeLost"}, wait(100000))
+    assert "deletionTimestamp" not in m.render()["metadata"]
+
+
+# -- the model agrees with the oracle ------------------------------------------------------------
+
+
+def test_model_phase_and_conditions_agree_with_the_oracle_on_the_examples() -> None:
+    """Two implementations of getPhase and generate.go (model records vs API objects) agree."""
+    from podfsm.examples import load_scenarios
+
+    for sc in load_scenarios():
+        m = PodModel(sc.pod)
+        for raw in sc.steps:
+            if raw.get("illegal"):
+                continue
+            m.apply(raw["event"])
+            obj = m.render()
+            if not m.bound:
+                continue
+            terminal = obj["status"]["phase"] in ("Succeeded", "Failed")
+            assert (
+                pod_phase(obj, pod_is_terminal=terminal or m.stopping) == obj["status"]["phase"] or terminal
+            ), (sc.name, raw)
+            conds = pod_conditions(obj)
+            for cond in obj["status"]["conditions"]:
+                if cond["type"] in ("ContainersReady", "Initialized") or (
+                    cond["type"] == "Ready" and m.node_lost_at is None
+                ):
+                    assert conds[cond["type"]].status == cond["status"], (sc.name, raw, cond)
