@@ -48,7 +48,9 @@ class AdmissionError(ManifestError):
         self.errors = list(errors)
         self.pod_name = pod_name
         detail = ", ".join(f"{path}: {rule}" for path, rule in self.errors)
-        super().__init__(source, f'Pod "{pod_name}" is invalid: [{detail}]')
+        if len(self.errors) != 1:  # utilerrors.Aggregate brackets only a list of several
+            detail = f"[{detail}]"
+        super().__init__(source, f'Pod "{pod_name}" is invalid: {detail}')
 
 
 class InvalidPod(PodFSMError, ValueError):

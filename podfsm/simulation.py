@@ -46,13 +46,19 @@ def simulate(
     *,
     nodes: Sequence[Any] | None = None,
     source: str = "<pod>",
+    admit: bool = False,
 ) -> list[Step]:
     """Run ``pod`` through ``events``; one :class:`Step` per event.
 
     With ``nodes`` (a list of :class:`podfsm.scheduler.Node`), a pod that is not bound is
     scheduled automatically (a ``Scheduled`` or ``Unschedulable`` step) whenever no event
-    given in ``events`` does it and the scheduler may consider the pod.
+    given in ``events`` does it and the scheduler may consider the pod. With ``admit``, the
+    manifest is first validated and defaulted as the API server does (:mod:`podfsm.admission`).
     """
+    if admit:
+        from podfsm.admission import admit as admit_pod
+
+        pod = admit_pod(pod, source=source)
     model = PodModel(pod, source=source)
     evs = list(events)
     typed = [parse_event(e, i) for i, e in enumerate(evs)]

@@ -101,3 +101,47 @@ def test_runs_as_python_dash_m(files: tuple[Path, Path]) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)[-1]["pod"]["status"]["phase"] == "Running"
+
+
+def test_manifest_is_admitted_like_the_api_server(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Loading for simulation validates (all errors at once) and applies the API defaults."""
+    bad = pod("Sometimes")
+    bad["spec"]["containers"][0]["image"] = ""
+    pf = tmp_path / "bad.yaml"
+    pf.write_text(yaml.safe_dump(bad))
+    ev = tmp_path / "ev.yaml"
+    ev.write_text(yaml.safe_dump([SCHED]))
+    assert main(["simulate", str(pf), str(ev)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "spec.restartPolicy: Unsupported value" in err and "spec.containers[0].image: Required value" in err
+    )
+    good = tmp_path / "good.yaml"
+    good.write_text(yaml.safe_dump(pod()))
+    assert main(["simulate", str(good), str(ev), "-o", "json"]) == 0
+    spec = json.loads(capsys.readouterr().out)[0]["pod"]["spec"]
+    assert spec["terminationGracePeriodSeconds"] == 30
+    assert spec["containers"][0]["imagePullPolicy"] == "IfNotPresent"
+
+
+def test_nodes_schedule_automatically(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """simulate --nodes: no Scheduled event given, so the scheduler places the pod first."""
+    nodes = tmp_path / "nodes.yaml"
+    nodes.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "v1",
+                "kind": "Node",
+                "metadata": {"name": "n1"},
+                "status": {"allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"}},
+            }
+        )
+    )
+    pf = tmp_path / "pod.yaml"
+    pf.write_text(yaml.safe_dump(pod()))
+    ev = tmp_path / "ev.yaml"
+    ev.write_text(yaml.safe_dump([start("app")]))
+    assert main(["simulate", str(pf), str(ev), "--nodes", str(nodes)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "Scheduled node=n1 (auto)" in lines[1]
+    assert lines[2].split()[-3:-1] == ["1/1", "Running"]

@@ -29,6 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="node list: schedule the pod automatically when no Scheduled event is given",
     )
     parser.add_argument(
+        "--no-admission",
+        action="store_true",
+        help="skip the API server's validation and defaulting of the manifest",
+    )
+    parser.add_argument(
         "--diagram", metavar="OUT.svg", help="also draw the path the run took over the composed state diagram"
     )
 
@@ -73,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     source = "<stdin>" if args.pod == "-" else args.pod
     failure: IllegalEvent | None = None
     try:
-        steps = simulate(pod, events, nodes=nodes, source=source)
+        steps = simulate(pod, events, nodes=nodes, source=source, admit=not args.no_admission)
     except IllegalEvent as exc:
         failure = exc
         steps = list(getattr(exc, "steps", []))
