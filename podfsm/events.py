@@ -3,8 +3,9 @@ the node do. What the kubelet does in answer is the model's job and never an eve
 
 An event is a mapping with a ``type`` field (``../shared/interface.md`` section 3); times are
 virtual seconds. :func:`parse_events` turns a list of such mappings into typed events, naming the
-event's index and field on error. ``SchedulingGatesRemoved`` is podfsm's extension: a user or
-controller cleared ``spec.schedulingGates``.
+event's index and field on error. Two extensions: ``SchedulingGatesRemoved`` (a user or
+controller cleared ``spec.schedulingGates``) and ``PodConditionSet`` (a controller set a pod
+condition it owns, such as the one a readiness gate names).
 """
 
 from __future__ import annotations
@@ -116,6 +117,16 @@ class Evicted(_Event):
     message: str | None = None
 
 
+class PodConditionSet(_Event):
+    """A controller sets a pod condition it owns, e.g. one a readiness gate names (podfsm extension)."""
+
+    type: Literal["PodConditionSet"] = "PodConditionSet"
+    condition_type: str = Field(alias="conditionType", min_length=1)
+    status: Literal["True", "False", "Unknown"]
+    reason: str | None = None
+    message: str | None = None
+
+
 class NodeLost(_Event):
     """The pod's node stopped reporting."""
 
@@ -135,7 +146,8 @@ Event = Annotated[
     | TimePassed
     | DeletionRequested
     | Evicted
-    | NodeLost,
+    | NodeLost
+    | PodConditionSet,
     Field(discriminator="type"),
 ]
 
@@ -153,6 +165,7 @@ EVENT_TYPES: tuple[type[_Event], ...] = (
     DeletionRequested,
     Evicted,
     NodeLost,
+    PodConditionSet,
 )
 EVENT_TYPE_NAMES: tuple[str, ...] = tuple(t.model_fields["type"].default for t in EVENT_TYPES)
 

@@ -310,7 +310,12 @@ def test_sidecars_are_stopped_after_regular_containers_on_deletion() -> None:
 
 
 def test_eviction_fails_the_pod_with_reason_and_disruption_target() -> None:
-    """eviction_manager.go:evictPod: phase Failed, reason Evicted, DisruptionTarget TerminationByKubelet."""
+    """eviction_manager.go:evictPod: phase Failed, reason Evicted, DisruptionTarget TerminationByKubelet.
+
+    kubectl shows the killed container's reason (Error), not Evicted, once the kubelet has synced the
+    container statuses: printPod lets a terminated container's reason override status.reason
+    (kubernetes/kubernetes#105467 shows Error / Completed / ContainerStatusUnknown for evicted pods).
+    """
     m = run(
         pod(), SCHED, start("app"), {"type": "Evicted", "message": "The node was low on resource: memory. "}
     )
@@ -320,6 +325,8 @@ def test_eviction_fails_the_pod_with_reason_and_disruption_target() -> None:
     assert (dt["status"], dt["reason"]) == ("True", "TerminationByKubelet")
     assert st["conditions"][0]["type"] == "DisruptionTarget"
     assert not m.gone
+    assert kubectl_columns(m.render()).status == "Error"
+    assert status_of(m, "app")["state"]["terminated"]["exitCode"] == 137
 
 
 def test_node_lost_marks_ready_false_and_freezes_the_node() -> None:
@@ -366,3 +373,23 @@ def test_model_phase_and_conditions_agree_with_the_oracle_on_the_examples() -> N
                     cond["type"] == "Ready" and m.node_lost_at is None
                 ):
                     assert conds[cond["type"]].status == cond["status"], (sc.name, raw, cond)
+
+
+def test_readiness_gates_hold_ready_until_their_conditions_are_true() -> None:
+    """status/generate.go:GeneratePodReadyCondition: each gate's condition must exist and be True."""
+    m = run(pod(readinessGates=[{"conditionType": "example.com/lb"}]), SCHED, start("app"))
+    ready = condition(m, "Ready")
+    assert (ready["status"], ready["reason"]) == ("False", "ReadinessGatesNotReady")
+    assert (
+        ready["message"] == 'corresponding condition of pod readiness gate "example.com/lb" does not exist.'
+    )
+    m.apply({"type": "PodConditionSet", "conditionType": "example.com/lb", "status": "False"})
+    assert condition(m, "Ready")["message"] == (
+        'the status of pod readiness gate "example.com/lb" is not "True", but False'
+    )
+    m.apply({"type": "PodConditionSet", "conditionType": "example.com/lb", "status": "True"})
+    assert condition(m, "Ready")["status"] == "True"
+    assert condition(m, "example.com/lb")["status"] == "True"
+    assert pod_conditions(m.render())["Ready"].status == "True"
+    with pytest.raises(IllegalEvent, match="owned by the kubelet"):
+        m.apply({"type": "PodConditionSet", "conditionType": "Ready", "status": "True"})

@@ -31,6 +31,7 @@ from podfsm.events import (
     ImagePullFailed,
     NodeLost,
     PostStartHookFailed,
+    PodConditionSet,
     ProbeResult,
     Scheduled,
     SchedulingGatesRemoved,
@@ -149,6 +150,8 @@ class PodState:
     phase: str
     containers: tuple[ContainerState, ...]
     conditions: tuple[ConditionState, ...]
+    # conditions owned by other controllers (readiness gates): (type, status, reason, message, since)
+    custom_conditions: tuple[tuple[str, str, str, str, float], ...] = ()
 
 
 @dataclass
@@ -312,6 +315,7 @@ class PodModel:
         self.node_lost_at: float | None = None
         self.sandbox_gone = False
         self.gone = False
+        self.custom_conditions: tuple[tuple[str, str, str, str, float], ...] = ()
         self._inputs: PhaseInputs | None = None
         self._targets: dict[ConditionType, tuple[str, str, str]] = {}
         if self.bound:
@@ -349,6 +353,7 @@ class PodModel:
             conditions=tuple(
                 ConditionState(c.state, c.reason, c.message, c.since) for c in self._conds.values()
             ),
+            custom_conditions=self.custom_conditions,
         )
 
     def restore(self, s: PodState) -> None:
@@ -370,6 +375,7 @@ class PodModel:
             "node_lost_at",
             "sandbox_gone",
             "gone",
+            "custom_conditions",
         ):
             setattr(self, f, getattr(s, f))
         self._phase_machine.set_state(s.phase, model=self._phase)
@@ -828,6 +834,18 @@ class PodModel:
         self._stop_pod(0)
         self._phase.evict(self)  # type: ignore[attr-defined]
 
+    _KUBELET_OWNED = frozenset(ConditionType)
+
+    def _on_PodConditionSet(self, ev: PodConditionSet) -> None:
+        self._require_alive(ev)
+        if ev.condition_type in self._KUBELET_OWNED:
+            raise self._illegal(ev, f"{ev.condition_type} is owned by the kubelet or the scheduler")
+        old = next((c for c in self.custom_conditions if c[0] == ev.condition_type), None)
+        since = old[4] if old is not None and old[1] == ev.status else self.now
+        kept = [c for c in self.custom_conditions if c[0] != ev.condition_type]
+        kept.append((ev.condition_type, ev.status, ev.reason or "", ev.message or "", since))
+        self.custom_conditions = tuple(kept)
+
     def _on_NodeLost(self, ev: NodeLost) -> None:
         self._require_alive(ev)
         if not self.bound:
@@ -1077,11 +1095,16 @@ class PodModel:
         # Ready (GeneratePodReadyCondition); the node controller marks it False on node loss
         ready = cr
         if cr[0] == cm.TRUE and self.spec.readiness_gates:
-            msgs = [
-                f'corresponding condition of pod readiness gate "{g}" does not exist.'
-                for g in self.spec.readiness_gates
-            ]
-            ready = (cm.FALSE, ConditionReason.READINESS_GATES_NOT_READY, ", ".join(msgs))
+            # GeneratePodReadyCondition: every gate's condition must exist and be True
+            have = {c[0]: c[1] for c in self.custom_conditions}
+            msgs = []
+            for g in self.spec.readiness_gates:
+                if g not in have:
+                    msgs.append(f'corresponding condition of pod readiness gate "{g}" does not exist.')
+                elif have[g] != cm.TRUE:
+                    msgs.append(f'the status of pod readiness gate "{g}" is not "True", but {have[g]}')
+            if msgs:
+                ready = (cm.FALSE, ConditionReason.READINESS_GATES_NOT_READY, ", ".join(msgs))
         if self.node_lost_at is not None:
             prev = self._conds[ConditionType.READY]
             ready = (cm.FALSE, prev.reason, prev.message)

@@ -81,7 +81,19 @@ def render(model: PodModel, s: PodState) -> dict[str, Any]:
     if s.pod_reason:
         status["reason"] = str(s.pod_reason)
         status["message"] = str(s.pod_message or "")
-    conds = []
+    conds: list[dict[str, Any]] = []
+    for ctype_, cstatus, creason, cmessage, csince in s.custom_conditions:
+        custom: dict[str, Any] = {
+            "type": ctype_,
+            "status": cstatus,
+            "lastProbeTime": None,
+            "lastTransitionTime": model.time(csince),
+        }
+        if creason:
+            custom["reason"] = creason
+        if cmessage:
+            custom["message"] = cmessage
+        conds.append(custom)
     for ctype, c in zip(model.condition_types, s.conditions, strict=True):
         if c.state == cm.ABSENT:
             continue
