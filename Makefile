@@ -49,7 +49,7 @@ docs-serve: $(STAMP) system-deps
 
 ## Regenerate the committed diagrams and generated doc pages from the machines.
 diagrams: $(STAMP) system-deps
-	$(BIN)/podfsm diagram --out diagrams --format svg
+	$(BIN)/podfsm diagram --out diagrams --format svg,dot
 	$(BIN)/python -m podfsm.docgen docs
 
 bench: $(STAMP) system-deps

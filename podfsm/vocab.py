@@ -118,7 +118,11 @@ class WaitingReason(StrEnum):
 
 # Image-pull failures the kubelet retries with image back-off (ImagePullBackOff in the window).
 PULL_ERRORS_WITH_BACKOFF = frozenset(
-    {WaitingReason.ERR_IMAGE_PULL, WaitingReason.REGISTRY_UNAVAILABLE, WaitingReason.SIGNATURE_VALIDATION_FAILED}
+    {
+        WaitingReason.ERR_IMAGE_PULL,
+        WaitingReason.REGISTRY_UNAVAILABLE,
+        WaitingReason.SIGNATURE_VALIDATION_FAILED,
+    }
 )
 # Image-pull failures reported again on every sync, with no back-off (images/image_manager.go).
 PULL_ERRORS_PERSISTENT = frozenset(

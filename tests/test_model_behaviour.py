@@ -393,3 +393,13 @@ def test_readiness_gates_hold_ready_until_their_conditions_are_true() -> None:
     assert pod_conditions(m.render())["Ready"].status == "True"
     with pytest.raises(IllegalEvent, match="owned by the kubelet"):
         m.apply({"type": "PodConditionSet", "conditionType": "Ready", "status": "True"})
+
+
+def test_evicting_a_pod_before_its_container_started_leaves_it_waiting() -> None:
+    """status_manager.go:TerminatePod rewrites container states only for a pod that initialized, so an
+    evicted pod whose container never ran keeps waiting ContainerCreating (kubernetes/kubernetes#137992)."""
+    m = run(pod(), SCHED, {"type": "Evicted"})
+    st = m.render()["status"]
+    assert (st["phase"], st["reason"]) == ("Failed", "Evicted")
+    assert status_of(m, "app")["state"] == {"waiting": {"reason": "ContainerCreating"}}
+    assert kubectl_columns(m.render()).status == "ContainerCreating"

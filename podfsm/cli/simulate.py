@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     if args.diagram:
         from podfsm.diagrams import draw_run
 
-        draw_run(steps, args.diagram)
+        draw_run(steps, args.diagram, pod=pod)
     if failure is not None:
         raise failure
     return 0

@@ -175,8 +175,8 @@ def transitions_spec(defn: MachineDef) -> list[dict[str, Any]]:
     return [
         {
             "trigger": row.trigger,
-            "source": list(row.sources),
-            "dest": row.dest,
+            "source": [str(src) for src in row.sources],
+            "dest": str(row.dest),
             "conditions": [defn.guards[g] for g in row.guards],
         }
         for row in defn.rows
@@ -203,9 +203,9 @@ def build_machine(
         model_arg = models
     return machine_cls(
         model=model_arg,
-        states=list(defn.state_names),
+        states=[str(n) for n in defn.state_names],  # plain names: transitions would rename enums
         transitions=transitions_spec(defn),
-        initial=defn.initial,
+        initial=str(defn.initial),
         auto_transitions=False,
         ignore_invalid_triggers=False,
         **kwargs,
