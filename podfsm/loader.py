@@ -1,0 +1,402 @@
+"""Reading pod manifests: every format ``kubectl`` prints or accepts, with errors that say where.
+
+Formats, detected from the text (not the file name):
+
+- one JSON object (``kubectl get pod NAME -o json``);
+- a ``List`` or ``PodList`` (``kubectl get pods -o json``), whose ``items`` are the pods;
+- concatenated JSON objects (``kubectl get pod -w -o json``), also one per line;
+- watch events ``{"type": "ADDED", "object": {...}}`` (``--output-watch-events``), unwrapped;
+  ``BOOKMARK`` events carry no pod and are skipped;
+- YAML, multi-document YAML (empty documents are skipped), and YAML or JSON lists of the above.
+
+Two entry points:
+
+- :func:`load_pod_dicts` returns the pods as the plain dicts the parser made: no copy, no
+  pydantic, only the checks every consumer needs (a mapping, ``kind`` Pod if given, a ``spec``
+  with at least one container). ``podfsm status`` uses it on files of 100,000 pods.
+- :func:`load` (``podfsm.load``) also validates every pod into :class:`podfsm.api.Pod`.
+
+Every problem is a :class:`~podfsm.errors.ManifestError` naming the file and, where it can, the
+line (a syntax error's line and column come from the parser) and the field path::
+
+    pods.yaml: line 3, column 7: not valid YAML: mapping values are not allowed here
+    pods.json: line 14, items[2].spec.containers: a Pod needs at least one container
+    pod.yaml: line 9, spec.containers[0].livenessProbe.periodSeconds: must be an integer
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any
+
+import yaml
+
+from podfsm.errors import ManifestError
+
+if TYPE_CHECKING:  # podfsm.api (pydantic) is imported when needed: load_pod_dicts never needs it
+    from podfsm.api import Pod
+
+__all__ = ["PodFile", "PodProblem", "Source", "load", "load_pod_dicts"]
+
+Source = str | os.PathLike[str] | bytes | IO[str] | IO[bytes]
+"""A path, ``"-"`` for stdin, manifest text (a ``str`` with a newline or starting with ``{``/``[``),
+``bytes``, or an open file."""
+
+Path = tuple[int | str, ...]
+_Visit = Callable[[dict[str, Any]], None]
+_FIELD_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+_LIST_KINDS = frozenset({"List", "PodList"})
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+# Above this size, re-parsing on an error (to find a field's line, or to try YAML flow style
+# after a JSON syntax error) is not worth it: the error names the document and field instead.
+_LOCATE_LIMIT = 16_000_000
+
+if TYPE_CHECKING:
+    _BaseLoader = yaml.SafeLoader
+else:  # libyaml's parser when PyYAML was built with it
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _YAMLLoader(_BaseLoader):
+    """The safe loader (libyaml when available), with timestamps kept as text as Kubernetes does."""
+
+
+def _timestamp_as_text(loader: _YAMLLoader, node: yaml.Node) -> str:
+    """An unquoted timestamp stays text, as in Kubernetes' YAML-to-JSON conversion."""
+    assert isinstance(node, yaml.ScalarNode)
+    return loader.construct_scalar(node)
+
+
+_YAMLLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+
+
+def load_pod_dicts(src: Source, *, source: str | None = None) -> list[dict[str, Any]]:
+    """The pods in ``src`` as plain dicts, in file order; checks only what every consumer needs."""
+    return PodFile.read(src, source=source).pods
+
+
+def load(src: Source, *, source: str | None = None) -> list[Pod]:
+    """The pods in ``src`` as validated :class:`~podfsm.api.Pod` objects, in file order."""
+    from pydantic import ValidationError
+
+    from podfsm.api import Pod, validation_problem
+
+    pods: list[Pod] = []
+
+    def validate(obj: dict[str, Any]) -> None:
+        try:
+            pods.append(Pod.model_validate(obj))
+        except ValidationError as exc:
+            raise PodProblem(*validation_problem(exc)) from None
+
+    PodFile.read(src, source=source, visit=validate)
+    return pods
+
+
+class PodProblem(Exception):
+    """Raised by a ``visit`` function: what is wrong with the pod it was given, and at which field."""
+
+    def __init__(self, field: Path | str, problem: str) -> None:
+        super().__init__(problem)
+        self.field = _as_path(field)
+        self.problem = problem
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+def _read(src: Source, source: str | None) -> tuple[str, str]:
+    """``(text, name)`` for any :data:`Source`."""
+    if isinstance(src, bytes):
+        name = source or "<bytes>"
+        return _decode(src, name), name
+    if isinstance(src, str) and src == "-":
+        name = source or "<stdin>"
+        buffer = getattr(sys.stdin, "buffer", None)
+        return (_decode(buffer.read(), name) if buffer is not None else sys.stdin.read()), name
+    if isinstance(src, str) and ("\n" in src or src.lstrip()[:1] in ("{", "[")):
+        return src.removeprefix("\ufeff"), source or "<text>"
+    if isinstance(src, str | os.PathLike):
+        path = os.fspath(src)
+        name = source or path
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            raise ManifestError(name, f"cannot read: {exc.strerror or exc}") from None
+        return _decode(data, name), name
+    name = source or str(getattr(src, "name", "<stream>"))
+    try:
+        content = src.read()
+    except OSError as exc:
+        raise ManifestError(name, f"cannot read: {exc.strerror or exc}") from None
+    return (_decode(content, name) if isinstance(content, bytes) else content.removeprefix("\ufeff")), name
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ManifestError(name, f"not UTF-8 text (byte {exc.start})", f"line {line}") from None
+
+
+def _skip_whitespace(text: str, pos: int) -> int:
+    """The position of the first non-whitespace character (JSON's whitespace) at or after ``pos``."""
+    match = _WHITESPACE.match(text, pos)
+    return match.end() if match else pos
+
+
+def _kind_of(value: object) -> str:
+    """How a JSON value's type reads in an error message."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"a string ({value[:40]!r})"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "null" if value is None else type(value).__name__
+
+
+def _pod_problem(obj: object) -> tuple[Path, str] | None:
+    """What makes ``obj`` unusable as a pod, as ``(relative field path, problem)``, or ``None``."""
+    if not isinstance(obj, dict):
+        return (), f"expected a Pod (a mapping), got {_kind_of(obj)}"
+    kind = obj.get("kind")
+    if kind is not None and kind != "Pod":
+        return ("kind",), f"{kind!r} is not Pod: podfsm loads Pods, Lists of Pods and watch events"
+    for key in ("metadata", "status"):
+        value = obj.get(key)
+        if value is not None and not isinstance(value, dict):
+            return (key,), f"must be a mapping, got {_kind_of(value)}"
+    spec = obj.get("spec")
+    if spec is None:
+        return ("spec",), "a Pod needs a spec with at least one container"
+    if not isinstance(spec, dict):
+        return ("spec",), f"must be a mapping, got {_kind_of(spec)}"
+    containers = spec.get("containers")
+    if not containers:
+        return ("spec", "containers"), "a Pod needs at least one container"
+    if not isinstance(containers, list):
+        return ("spec", "containers"), f"must be a list, got {_kind_of(containers)}"
+    return None
+
+
+def _as_path(field: Path | str) -> Path:
+    """``spec.containers[0].name`` as ``("spec", "containers", 0, "name")``; ``pod`` alone is the root."""
+    if not isinstance(field, str):
+        return field
+    if field in ("", "pod"):
+        return ()
+    return tuple(int(index) if index else key for index, key in _FIELD_PART.findall(field))
+
+
+class PodFile:
+    """A manifest file, read: its pods as plain dicts and how to say where something in them is.
+
+    ``visit`` (if given) is called with each pod in file order and may raise :class:`PodProblem`,
+    which becomes a :class:`ManifestError` with the pod's line and field path.
+    """
+
+    def __init__(self, text: str, name: str, visit: _Visit | None = None) -> None:
+        self.name = name
+        self._text = text
+        # For concatenated JSON, where each document starts and ends in the text.
+        self._spans: list[tuple[int, int]] | None = None
+        self._docs = self._parse()
+        self.pods: list[dict[str, Any]] = []
+        self._walk(self.pods, visit, None)
+
+    @classmethod
+    def read(cls, src: Source, *, source: str | None = None, visit: _Visit | None = None) -> PodFile:
+        """Read and parse ``src`` (see :data:`Source`); ``source`` overrides the name in messages."""
+        text, name = _read(src, source)
+        return cls(text, name, visit)
+
+    def error(self, index: int, field: Path | str, problem: str) -> ManifestError:
+        """A :class:`ManifestError` about ``field`` of pod ``index``, with its line and field path.
+
+        ``field`` is a path tuple or text such as ``spec.containers[0].name``.
+        """
+        where: list[tuple[int, Path]] = []
+        self._walk([], None, where)
+        doc, path = where[index]
+        return self._error(doc, (*path, *_as_path(field)), problem)
+
+    # -- parsing ------------------------------------------------------------------------------
+
+    def _parse(self) -> list[Any]:
+        start = _skip_whitespace(self._text, 0)
+        if self._text[start : start + 1] not in ("{", "["):
+            return self._parse_yaml()
+        try:
+            return [json.loads(self._text)]
+        except json.JSONDecodeError as exc:
+            if exc.msg == "Extra data":
+                return self._parse_concatenated_json(start)
+            json_error = exc
+        if len(self._text) > _LOCATE_LIMIT:
+            raise self._json_syntax_error(json_error)
+        try:  # JSON-looking YAML (flow style) is still a manifest kubectl accepts
+            return self._parse_yaml()
+        except ManifestError:
+            raise self._json_syntax_error(json_error) from None
+
+    def _parse_concatenated_json(self, start: int) -> list[Any]:
+        decode = json.JSONDecoder().raw_decode
+        text, end_of_text = self._text, len(self._text)
+        docs: list[Any] = []
+        spans: list[tuple[int, int]] = []
+        pos = start
+        while pos < end_of_text:
+            try:
+                obj, end = decode(text, pos)
+            except json.JSONDecodeError as exc:
+                raise self._json_syntax_error(exc) from None
+            docs.append(obj)
+            spans.append((pos, end))
+            pos = _skip_whitespace(text, end)
+        self._spans = spans
+        return docs
+
+    def _json_syntax_error(self, exc: json.JSONDecodeError) -> ManifestError:
+        return ManifestError(
+            self.name, f"not valid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}"
+        )
+
+    def _parse_yaml(self) -> list[Any]:
+        try:
+            return list(yaml.load_all(self._text, Loader=_YAMLLoader))
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = exc.problem or exc.context or "syntax error"
+            where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
+            raise ManifestError(self.name, f"not valid YAML: {problem}", where) from None
+        except yaml.YAMLError as exc:
+            raise ManifestError(self.name, f"not valid YAML: {exc}") from None
+
+    # -- pods -------------------------------------------------------------------------------
+
+    def _walk(
+        self, out: list[dict[str, Any]], visit: _Visit | None, where: list[tuple[int, Path]] | None
+    ) -> None:
+        """Append every pod to ``out`` in file order, and its document and path to ``where``."""
+        for doc, obj in enumerate(self._docs):
+            if obj is not None:  # an empty YAML document
+                self._collect(obj, doc, (), out, visit, where)
+
+    def _collect(
+        self,
+        obj: object,
+        doc: int,
+        path: Path,
+        out: list[dict[str, Any]],
+        visit: _Visit | None,
+        where: list[tuple[int, Path]] | None,
+    ) -> None:
+        """Append the pods in ``obj`` (a pod, a List, a watch event or a list of them) to ``out``."""
+        if isinstance(obj, list):
+            for i, item in enumerate(obj):
+                self._collect(item, doc, (*path, i), out, visit, where)
+            return
+        if isinstance(obj, dict):
+            kind = obj.get("kind")
+            if kind in _LIST_KINDS:
+                items = obj.get("items") or []
+                if not isinstance(items, list):
+                    raise self._error(doc, (*path, "items"), f"must be a list, got {_kind_of(items)}")
+                for i, item in enumerate(items):
+                    self._add(item, doc, path, ("items", i), out, visit, where)
+                return
+            if kind is None and "type" in obj and "object" in obj:  # a watch event
+                if obj["type"] != "BOOKMARK":
+                    self._collect(obj["object"], doc, (*path, "object"), out, visit, where)
+                return
+        self._add(obj, doc, path, (), out, visit, where)
+
+    def _add(
+        self,
+        obj: object,
+        doc: int,
+        path: Path,
+        rel: Path,
+        out: list[dict[str, Any]],
+        visit: _Visit | None,
+        where: list[tuple[int, Path]] | None,
+    ) -> None:
+        problem = _pod_problem(obj)
+        if problem is not None:
+            raise self._error(doc, (*path, *rel, *problem[0]), problem[1])
+        assert isinstance(obj, dict)
+        if visit is not None:
+            try:
+                visit(obj)
+            except PodProblem as exc:
+                raise self._error(doc, (*path, *rel, *exc.field), exc.problem) from None
+        out.append(obj)
+        if where is not None:
+            where.append((doc, (*path, *rel)))
+
+    # -- locations ----------------------------------------------------------------------------
+
+    def _error(self, doc: int, path: Path, problem: str) -> ManifestError:
+        """A :class:`ManifestError` for ``path`` in document ``doc``, with its line when it can be found."""
+        from podfsm.api import field_path  # here, so that reading pods does not import pydantic
+
+        parts: list[str] = []
+        line = self._line_of(doc, path)
+        if line is not None:
+            parts.append(f"line {line}")
+        elif len(self._docs) > 1:
+            parts.append(f"document {doc + 1}")
+        if path:
+            parts.append(field_path(path))
+        return ManifestError(self.name, problem, ", ".join(parts) or None)
+
+    def _line_of(self, doc: int, path: Path) -> int | None:
+        """The 1-based line where ``path`` (or the deepest part of it that exists) starts."""
+        if self._spans is not None:
+            begin, end = self._spans[doc]
+            found = _line_in(self._text[begin:end], 0, path)
+            return None if found is None else self._text.count("\n", 0, begin) + found
+        if len(self._text) > _LOCATE_LIMIT:
+            return None
+        return _line_in(self._text, doc, path)
+
+
+def _line_in(text: str, doc: int, path: Path) -> int | None:
+    """Re-parse ``text`` with positions and walk ``path`` in its document ``doc``."""
+    try:
+        nodes: Iterator[yaml.Node] = yaml.compose_all(text, Loader=_YAMLLoader)
+        node = next(n for i, n in enumerate(nodes) if i == doc)
+    except (yaml.YAMLError, StopIteration):
+        return None
+    line: int = node.start_mark.line
+    for part in path:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == part:
+                    line, child = key.start_mark.line, value
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+            line = child.start_mark.line
+        if child is None:
+            break
+        node = child
+    return line + 1

@@ -1,0 +1,252 @@
+"""`podfsm status`: the kubectl table, -o wide, -o json, the lint, exit statuses."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from podfsm.cli import main
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parent.parent
+PODS = str(DATA / "status_pods.yaml")
+LINT = str(DATA / "status_lint.yaml")
+NOW = ["--now", "2024-01-01T01:00:00Z"]
+
+
+def status(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["status", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def status_json(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, Any]]:
+    code, out, _ = status(capsys, "-o", "json", *argv)
+    assert code == 0
+    entries: list[dict[str, Any]] = json.loads(out)
+    return entries
+
+
+# --------------------------------------------------------------------------------------------
+# The table
+
+
+def test_table_is_what_kubectl_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = status(capsys, PODS, *NOW)
+    assert (code, err) == (0, "")
+    assert out == (
+        "NAME           READY   STATUS             RESTARTS      AGE\n"
+        "web-1          1/1     Running            2 (10m ago)   60m\n"
+        "backup-28391   0/1     Completed          0             3h\n"
+        "api-7f9c       0/1     Init:0/1           0             90s\n"
+        "worker-0       0/1     CrashLoopBackOff   12 (3m ago)   3d\n"
+        "big-job        0/1     Pending            0             10s\n"
+    )
+
+
+def test_wide_adds_ip_node_nominated_node_and_readiness_gates(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = status(capsys, "-o", "wide", PODS, *NOW)
+    assert code == 0
+    assert out == (DATA / "status_pods_wide.txt").read_text()
+
+
+def test_a_namespace_column_when_pods_span_namespaces(capsys: pytest.CaptureFixture[str]) -> None:
+    """Like `kubectl get pods -A`; a pod without a namespace is in `default`; no phase, no STATUS."""
+    code, out, _ = status(capsys, str(DATA / "status_namespaces.yaml"), *NOW)
+    assert code == 0
+    assert out == (
+        "NAMESPACE    NAME           READY   STATUS    RESTARTS   AGE\n"
+        "shop         frontend       0/1     Pending   0          60m\n"
+        "monitoring   prometheus-0   0/1     Pending   0          31d\n"
+        "default      scratch        0/1               0          <unknown>\n"
+    )
+
+
+def test_several_files_and_stdin_make_one_table(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO((DATA / "load_list.json").read_text()))
+    code, out, _ = status(capsys, PODS, "-", *NOW)
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == [
+        "NAME",
+        "web-1",
+        "backup-28391",
+        "api-7f9c",
+        "worker-0",
+        "big-job",
+        "a",
+        "b",
+    ]
+
+
+def test_no_pods(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("---\n")
+    assert status(capsys, str(empty)) == (0, "", "No resources found\n")
+    assert status(capsys, "-o", "json", str(empty)) == (0, "[]\n", "")
+
+
+# --------------------------------------------------------------------------------------------
+# -o json
+
+
+def test_json_has_the_interface_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    entries = status_json(capsys, PODS, *NOW)
+    assert [list(e) for e in entries] == [
+        ["name", "namespace", "phase", "ready", "status", "restarts", "conditions", "lint"]
+    ] * 5
+    assert entries[0] == {
+        "name": "web-1",
+        "namespace": "default",
+        "phase": "Running",
+        "ready": "1/1",
+        "status": "Running",
+        "restarts": "2 (10m ago)",
+        "conditions": {
+            "Initialized": "True",
+            "Ready": "True",
+            "ContainersReady": "True",
+            "PodScheduled": "True",
+        },
+        "lint": [],
+    }
+
+
+def test_json_phase_and_conditions_are_the_oracles(capsys: pytest.CaptureFixture[str]) -> None:
+    by_name = {e["name"]: e for e in status_json(capsys, PODS, *NOW)}
+    assert by_name["backup-28391"]["phase"] == "Succeeded"
+    assert by_name["api-7f9c"]["conditions"]["Initialized"] == "False"
+    # not bound to a node: PodScheduled is the scheduler's, echoed from the object
+    assert by_name["big-job"]["conditions"]["PodScheduled"] == "False"
+
+
+def test_json_is_one_pod_per_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = status(capsys, "-o", "json", PODS, *NOW)
+    lines = out.splitlines()
+    assert (code, lines[0], lines[-1], len(lines)) == (0, "[", "]", 7)
+    assert json.loads(lines[1].rstrip(","))["name"] == "web-1"
+
+
+# --------------------------------------------------------------------------------------------
+# Lint
+
+
+def test_lint_findings_in_json(capsys: pytest.CaptureFixture[str]) -> None:
+    lint = {e["name"]: e["lint"] for e in status_json(capsys, LINT, *NOW)}
+    assert lint["wrong-phase"] == [
+        {
+            "field": "status.phase",
+            "recorded": "Running",
+            "expected": "Succeeded",
+            "message": "status.phase is Running but the kubelet's getPhase gives Succeeded",
+        }
+    ]
+    assert lint["wrong-ready"] == [
+        {
+            "field": "status.conditions[0].status",
+            "recorded": "True",
+            "expected": "False",
+            "message": "condition Ready is True but the kubelet computes False "
+            "(ContainersNotReady: containers with unready status: [app])",
+        }
+    ]
+    assert lint["wrong-terminal"][0]["expected"] == "Failed"
+    assert "podIsTerminal" in lint["wrong-terminal"][0]["message"]
+    assert lint["evicted"] == []  # Failed with a reason: forced by the eviction manager
+    assert lint["consistent"] == []
+
+
+def test_lint_warnings_follow_the_table_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = status(capsys, LINT, *NOW)
+    assert code == 0
+    assert out.splitlines()[1].split() == ["wrong-phase", "0/1", "Completed", "0", "60m"]
+    assert err.splitlines() == [
+        "warning: default/wrong-phase: status.phase is Running but the kubelet's getPhase gives Succeeded",
+        "warning: default/wrong-ready: condition Ready is True but the kubelet computes False "
+        "(ContainersNotReady: containers with unready status: [app])",
+        "warning: default/wrong-terminal: status.phase is Succeeded but the kubelet's getPhase gives Failed "
+        "for a finished pod (podIsTerminal, as the recorded phase is terminal)",
+    ]
+
+
+def test_strict_turns_findings_into_exit_status_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert status(capsys, "--strict", LINT, *NOW)[0] == 1
+    assert status(capsys, "--strict", "-o", "json", LINT, *NOW)[0] == 1
+    assert status(capsys, "--strict", PODS, *NOW)[0] == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Bad input: exit status 2, one line on stderr
+
+
+def test_a_bad_file_is_exit_2_with_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: Pod\nspec:\n  containers: []\n")
+    code, out, err = status(capsys, str(bad))
+    assert (code, out) == (2, "")
+    assert err == f"podfsm status: {bad}: line 3, spec.containers: a Pod needs at least one container\n"
+
+
+def test_a_missing_file_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert status(capsys, "/nonexistent.yaml") == (
+        2,
+        "",
+        "podfsm status: /nonexistent.yaml: cannot read: No such file or directory\n",
+    )
+
+
+def test_a_pod_the_oracle_cannot_read_names_file_and_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The raw loader does not check container statuses; the oracle's complaint gets a location."""
+    bad = tmp_path / "odd.yaml"
+    bad.write_text("kind: Pod\nspec:\n  containers: [{name: a}]\nstatus:\n  containerStatuses: [oops]\n")
+    code, _, err = status(capsys, str(bad))
+    assert code == 2
+    assert err.startswith(f"podfsm status: {bad}: line 5, status.containerStatuses[0]: ")
+    assert len(err.splitlines()) == 1
+
+
+def test_a_bad_clock_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["status", PODS, "--now", "2024-01-01T00:00:00"])
+    assert info.value.code == 2
+    assert "not an RFC 3339 timestamp with a time zone" in capsys.readouterr().err
+
+
+def test_python_m_podfsm_status(tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    ok = subprocess.run(
+        [sys.executable, "-m", "podfsm", "status", "-o", "json", PODS, *NOW],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert (ok.returncode, ok.stderr) == (0, "")
+    assert [e["status"] for e in json.loads(ok.stdout)] == [
+        "Running",
+        "Completed",
+        "Init:0/1",
+        "CrashLoopBackOff",
+        "Pending",
+    ]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"kind": "Pod", "spec": ')
+    failed = subprocess.run(
+        [sys.executable, "-m", "podfsm", "status", str(bad)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert (failed.returncode, failed.stdout) == (2, "")
+    assert failed.stderr == f"podfsm status: {bad}: line 1, column 25: not valid JSON: Expecting value\n"
