@@ -115,8 +115,11 @@ class PodProblem(Exception):
 # Reading
 
 
-def _read(src: Source, source: str | None) -> tuple[str, str]:
-    """``(text, name)`` for any :data:`Source`."""
+def read_text(src: Source, source: str | None = None) -> tuple[str, str]:
+    """``(text, name)`` for any :data:`Source` (a path, ``-`` for stdin, text, bytes or a stream).
+
+    Errors (missing file, not UTF-8) are :class:`ManifestError` naming the file.
+    """
     if isinstance(src, bytes):
         name = source or "<bytes>"
         return _decode(src, name), name
@@ -224,7 +227,7 @@ class PodFile:
     @classmethod
     def read(cls, src: Source, *, source: str | None = None, visit: _Visit | None = None) -> PodFile:
         """Read and parse ``src`` (see :data:`Source`); ``source`` overrides the name in messages."""
-        text, name = _read(src, source)
+        text, name = read_text(src, source)
         return cls(text, name, visit)
 
     def error(self, index: int, field: Path | str, problem: str) -> ManifestError:

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from podfsm.errors import ManifestError
-
-
-def read_text(path: str) -> tuple[str, str]:
-    """The text of ``path`` (``-`` is stdin) and the name to use in messages."""
-    if path == "-":
-        return sys.stdin.read(), "<stdin>"
-    try:
-        return Path(path).read_text(encoding="utf-8"), path
-    except FileNotFoundError:
-        raise ManifestError(path, "no such file") from None
-    except IsADirectoryError:
-        raise ManifestError(path, "is a directory, not a file") from None
-    except UnicodeDecodeError as exc:
-        raise ManifestError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise ManifestError(path, exc.strerror or str(exc)) from None
+from podfsm.loader import read_text
 
 
 def load_one_pod(path: str) -> dict[str, Any]:
@@ -40,7 +23,7 @@ def load_one_pod(path: str) -> dict[str, Any]:
 
 def load_events(path: str) -> list[Any]:
     """An events script: a YAML/JSON list of event mappings (or a mapping with an ``events`` list)."""
-    text, name = read_text(path)
+    text, name = read_text(path)  # the loader's reader: stdin, encodings, file errors
     try:
         docs = [d for d in yaml.safe_load_all(text) if d is not None]
     except yaml.YAMLError as exc:
