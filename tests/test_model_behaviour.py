@@ -403,3 +403,27 @@ def test_evicting_a_pod_before_its_container_started_leaves_it_waiting() -> None
     assert (st["phase"], st["reason"]) == ("Failed", "Evicted")
     assert status_of(m, "app")["state"] == {"waiting": {"reason": "ContainerCreating"}}
     assert kubectl_columns(m.render()).status == "ContainerCreating"
+
+
+def test_active_deadline_fails_the_pod_and_kills_its_containers() -> None:
+    """active_deadline.go:ShouldEvict: past activeDeadlineSeconds since startTime -> Failed,
+    reason DeadlineExceeded; the kubelet then kills the containers with the pod's grace period."""
+    m = run(
+        pod("Never", activeDeadlineSeconds=60, terminationGracePeriodSeconds=5), SCHED, start("app"), wait(59)
+    )
+    assert m.phase == "Running"
+    m.apply(wait(1))
+    st = m.render()["status"]
+    assert (st["phase"], st["reason"]) == ("Failed", "DeadlineExceeded")
+    assert st["message"] == "Pod was active on the node longer than the specified deadline"
+    assert m.by_name["app"].state == "Killing"
+    m.apply(wait(5))
+    assert status_of(m, "app")["state"]["terminated"]["exitCode"] == 137
+    assert kubectl_columns(m.render()).status == "Error"
+
+
+def test_active_deadline_counts_from_start_time_not_creation() -> None:
+    m = run(pod(activeDeadlineSeconds=30), wait(100), SCHED, wait(29))
+    assert m.phase == "Pending"
+    m.apply(wait(1))
+    assert m.render()["status"]["reason"] == "DeadlineExceeded"

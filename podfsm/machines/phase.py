@@ -129,6 +129,14 @@ PHASE_MACHINE = check_definition(
                 "pkg/kubelet/eviction/eviction_manager.go:evictPod",
             ),
             Row(
+                "deadline",
+                (Phase.PENDING, Phase.RUNNING),
+                Phase.FAILED,
+                (),
+                "The pod ran past spec.activeDeadlineSeconds: the kubelet fails it (DeadlineExceeded).",
+                "pkg/kubelet/active_deadline.go:ShouldEvict",
+            ),
+            Row(
                 "terminate",
                 (Phase.PENDING, Phase.RUNNING),
                 Phase.SUCCEEDED,

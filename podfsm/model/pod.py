@@ -13,6 +13,7 @@ as it was (the model is restored from the snapshot taken after the previous even
 
 from __future__ import annotations
 
+import operator
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,8 +31,8 @@ from podfsm.events import (
     Evicted,
     ImagePullFailed,
     NodeLost,
-    PostStartHookFailed,
     PodConditionSet,
+    PostStartHookFailed,
     ProbeResult,
     Scheduled,
     SchedulingGatesRemoved,
@@ -48,6 +49,7 @@ from podfsm.machines.phase import PHASE_MACHINE
 from podfsm.machines.restart_policy import Action, decide, would_restart
 from podfsm.model.spec import ContainerSpec, PodSpecView, compile_spec
 from podfsm.vocab import (
+    TERMINAL_PHASES,
     ConditionReason,
     ConditionType,
     Phase,
@@ -78,6 +80,15 @@ KILL_POD = "PodTermination"
 PROBE_KILLS = frozenset({KILL_LIVENESS, KILL_STARTUP})
 
 _PROBE_ORDER = (ProbeKind.STARTUP, ProbeKind.LIVENESS, ProbeKind.READINESS)
+
+# Per phase, the guards of each ``sync`` row leaving it, in the table's priority order: when no
+# row's guards all hold, ``sync`` would change nothing and is not fired (a speed-up only).
+_PHASE_SYNC_GUARDS = {
+    state: tuple(
+        tuple(PHASE_MACHINE.guards[g] for g in row.guards) for row in PHASE_MACHINE.rows_from(state, "sync")
+    )
+    for state in PHASE_MACHINE.state_names
+}
 
 
 @dataclass(frozen=True)
@@ -218,9 +229,16 @@ class ContainerRecord:
         # transient inputs for guards during one trigger
         self.pending_reason = ""
         self.decision: Action | None = None
+        self._snap_values: tuple[Any, ...] = ()
+        self._snap: ContainerState
 
     def snapshot(self) -> ContainerState:
-        return ContainerState(self.state, *(getattr(self, f) for f in self._FIELDS))
+        # Most events change one container: the others reuse their last (equal) snapshot.
+        values = _container_values(self)
+        if values != self._snap_values:
+            self._snap_values = values
+            self._snap = ContainerState(*values)
+        return self._snap
 
     def restore(self, s: ContainerState) -> None:
         for f in self._FIELDS:
@@ -243,6 +261,9 @@ class ContainerRecord:
         return f"{self.state} ({reason})" if self.state != reason else self.state
 
 
+_container_values = operator.attrgetter("state", *ContainerRecord._FIELDS)
+
+
 class _PhaseRecord:
     state: str
 
@@ -255,6 +276,15 @@ class _ConditionRecord:
         self.reason = ""
         self.message = ""
         self.since = 0.0
+        self._snap_values: tuple[Any, ...] = ()
+        self._snap: ConditionState
+
+    def snapshot(self) -> ConditionState:
+        values = (self.state, self.reason, self.message, self.since)
+        if values != self._snap_values:
+            self._snap_values = values
+            self._snap = ConditionState(*values)
+        return self._snap
 
 
 def _fmt_slice(names: list[str]) -> str:
@@ -350,9 +380,7 @@ class PodModel:
             gone=self.gone,
             phase=self._phase.state,
             containers=tuple(r.snapshot() for r in self.records),
-            conditions=tuple(
-                ConditionState(c.state, c.reason, c.message, c.since) for c in self._conds.values()
-            ),
+            conditions=tuple(c.snapshot() for c in self._conds.values()),
             custom_conditions=self.custom_conditions,
         )
 
@@ -447,7 +475,7 @@ class PodModel:
             )
         if self.node_lost_at is not None:
             raise self._illegal(ev, "the node stopped reporting; nothing from it is observed")
-        if Phase(self.phase).is_terminal:
+        if self.phase in TERMINAL_PHASES:
             raise self._illegal(ev, f"the pod is {self.phase}; its containers are not run again")
 
     def _record(self, ev: Any) -> ContainerRecord:
@@ -699,7 +727,7 @@ class PodModel:
     def _on_TimePassed(self, ev: TimePassed) -> None:
         self._require_alive(ev)
         end = self.now + ev.seconds
-        if ev.seconds > 0:
+        if ev.seconds > 0 and not self.stopping and self.node_lost_at is None:  # a kubelet sync
             for rec in self.records:
                 if (
                     rec.state == ctm.IMAGE_PULL_BACK_OFF
@@ -729,11 +757,23 @@ class PodModel:
                 out.append(rec.retry_at)
             elif rec.state == ctm.KILLING and rec.kill_deadline is not None:
                 out.append(rec.kill_deadline)
+        active = self._active_deadline()
+        if active is not None:
+            out.append(active)
         if self.node_lost_at is not None and self.deletion_at is None:
             tol = self.spec.unreachable_toleration_seconds
             if tol is not None:
                 out.append(self.node_lost_at + tol)
         return out
+
+    def _active_deadline(self) -> float | None:
+        """When spec.activeDeadlineSeconds runs out (measured from startTime), while it still matters."""
+        ads = self.spec.active_deadline_seconds
+        if ads is None or self.start_time is None or self.stopping or self.node_lost_at is not None:
+            return None
+        if Phase(self.phase).is_terminal:
+            return None
+        return self.start_time + ads
 
     def _next_deadline(self) -> float | None:
         ds = self._deadlines()
@@ -750,6 +790,13 @@ class PodModel:
                 rec.retry_at = None  # the reason stays until the next pull result (reason cache)
             elif rec.state == ctm.KILLING and rec.fire("sigkill"):
                 self._exited(rec, SIGKILL_EXIT_CODE, TerminatedReason.ERROR, None)
+        active = self._active_deadline()
+        if active is not None and self.now >= active:
+            # active_deadline.go: ShouldEvict -> phase Failed, then the pod is killed (its grace period)
+            self.pod_reason = PodReason.DEADLINE_EXCEEDED
+            self.pod_message = "Pod was active on the node longer than the specified deadline"
+            self._phase.deadline(self)  # type: ignore[attr-defined]
+            self._stop_pod()
         tol = self.spec.unreachable_toleration_seconds
         if (
             self.node_lost_at is not None
@@ -769,7 +816,7 @@ class PodModel:
         grace = self.spec.grace_seconds if ev.grace_period_seconds is None else ev.grace_period_seconds
         if self.deletion_at is not None and grace >= self.deletion_at - self.now:
             return  # the API server keeps the earlier deadline: a longer grace period changes nothing
-        if not self.bound or Phase(self.phase).is_terminal or grace == 0:
+        if not self.bound or self.phase in TERMINAL_PHASES or grace == 0:
             # The API server removes the object at once (CheckGracefulDelete; force deletion).
             self._mark_deleted(0)
             self.gone = True
@@ -902,14 +949,19 @@ class PodModel:
             self.bound
             and not self.stopping
             and self.node_lost_at is None
-            and not Phase(self.phase).is_terminal
+            and self.phase not in TERMINAL_PHASES
             and self.initialized
             and all(r.state == ctm.TERMINATED for r in self.regulars)
         ):
             self._stop_pod()
         self._stop_sidecars_when_alone()
         self._inputs = None
-        if not Phase(self.phase).is_terminal and self.bound and self.node_lost_at is None:
+        if (
+            self.phase not in TERMINAL_PHASES
+            and self.bound
+            and self.node_lost_at is None
+            and any(all(g(self) for g in row) for row in _PHASE_SYNC_GUARDS[self.phase])
+        ):
             self._phase.sync(self)  # type: ignore[attr-defined]
         if self.stopping and not any(r.state in ctm.ALIVE for r in self.records):
             self._finish_termination()
@@ -939,7 +991,7 @@ class PodModel:
                     )
                     rec.retry_at = None
                     rec.waiting_reason = rec.waiting_message = ""
-        if not Phase(self.phase).is_terminal:
+        if self.phase not in TERMINAL_PHASES:
             self._phase.terminate(self)  # type: ignore[attr-defined]
         self.sandbox_gone = True
         if self.deletion_at is not None:

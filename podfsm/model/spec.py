@@ -87,6 +87,7 @@ class PodSpecView:
     scheduling_gates: tuple[str, ...]
     node_name: str | None
     unreachable_toleration_seconds: float | None  # None: tolerates the taint forever
+    active_deadline_seconds: int | None = None  # spec.activeDeadlineSeconds
 
     @property
     def all_containers(self) -> tuple[ContainerSpec, ...]:
@@ -284,4 +285,9 @@ def compile_spec(pod: Mapping[str, Any], source: str = "<pod>") -> PodSpecView:
         scheduling_gates=sched_gates,
         node_name=str(node) if node else None,
         unreachable_toleration_seconds=_unreachable_toleration(spec),
+        active_deadline_seconds=(
+            None
+            if spec.get("activeDeadlineSeconds") is None
+            else _int(spec.get("activeDeadlineSeconds"), 0, "spec.activeDeadlineSeconds", source)
+        ),
     )
