@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: demo test lint typecheck unit docs docs-serve diagrams bench system-deps browser-deps clean
 
