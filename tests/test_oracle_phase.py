@@ -485,14 +485,14 @@ CASES: list[tuple[str, Json, Json, str]] = [
         "Running",
     ),
     (
-        "terminal-mirror-pod-skips-terminal-rule",
+        "terminal-mirror-annotation-alone-is-not-static",
         pod(
             AB,
             [terminated("containerA", 0), terminated("containerB", 0)],
             annotations={"kubernetes.io/config.mirror": "abc123"},
         ),
         {"pod_is_terminal": True},
-        "Running",
+        "Succeeded",
     ),
     (
         "terminal-api-sourced-pod-is-not-static",
@@ -710,12 +710,13 @@ def test_phase_never_reads_status_phase() -> None:
         ({"kubernetes.io/config.source": "api"}, False),
         ({"kubernetes.io/config.source": "file"}, True),
         ({"kubernetes.io/config.source": "http"}, True),
-        ({"kubernetes.io/config.mirror": "hash"}, True),
+        ({"kubernetes.io/config.mirror": "hash"}, False),
+        ({"kubernetes.io/config.mirror": "hash", "kubernetes.io/config.source": "file"}, True),
         ({"other": "x"}, False),
     ],
 )
 def test_is_static_pod(annotations: dict[str, str] | None, static: bool) -> None:
-    """kubetypes.IsStaticPod: config.source present and not "api"; a mirror pod mirrors a static one."""
+    """kubetypes.IsStaticPod (GetPodSource): config.source present and not "api"; config.mirror is ignored."""
     assert is_static_pod(pod([container("c")], annotations=annotations)) is static
 
 
@@ -778,7 +779,7 @@ NOT_PODS: list[tuple[str, Any, str]] = [
     ("none", None, "pod"),
     ("a-string", "apiVersion: v1", "pod"),
     ("no-spec", {"apiVersion": "v1", "kind": "Pod", "metadata": {}}, "spec"),
-    ("a-list-of-pods", {"apiVersion": "v1", "kind": "List", "items": []}, "spec"),
+    ("a-list-of-pods", {"apiVersion": "v1", "kind": "List", "items": []}, "kind"),
     ("spec-not-mapping", {"spec": ["containers"]}, "spec"),
     ("spec-null", {"spec": None}, "spec"),
     ("containers-not-list", {"spec": {"containers": {"name": "c"}}}, "spec.containers"),

@@ -51,6 +51,9 @@ def spec_of(pod: Pod) -> Mapping[str, Any]:
     ``spec`` must be a mapping, and ``containers`` and ``initContainers`` lists of mappings (or
     absent). Every oracle function checks this, whatever else it reads.
     """
+    kind = pod.get("kind")
+    if kind is not None and kind != "Pod":
+        raise InvalidPod(f"a {kind!r} is not a Pod", "kind")
     spec = pod.get("spec")
     if type(spec) is not dict and not isinstance(spec, Mapping):
         if "spec" not in pod:
@@ -78,7 +81,9 @@ def gate(feature_gates: Mapping[str, bool] | None, name: str, default: bool) -> 
     if not feature_gates:
         return default
     value = feature_gates.get(name, default)
-    return bool(value)
+    if not isinstance(value, bool):
+        raise InvalidPod(f"must be true or false, got {value!r}", f"feature_gates[{name!r}]")
+    return value
 
 
 def _kind(value: object) -> str:

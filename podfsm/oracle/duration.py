@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime
 
 from podfsm.errors import InvalidPod
@@ -79,6 +80,11 @@ def human_duration(seconds: float | None) -> str:
     return f"{years}y"
 
 
+# Go's time.RFC3339 layout: "2006-01-02T15:04:05Z07:00", fractional seconds allowed when parsing.
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+_MAX_GO_DURATION = (2**63 - 1) / 1e9  # seconds in math.MaxInt64 nanoseconds
+
+
 def parse_time(value: object, where: str) -> float | None:
     """Unix seconds of an RFC 3339 timestamp; ``None`` for an unset one (missing, ``""``, zero time).
 
@@ -93,10 +99,12 @@ def parse_time(value: object, where: str) -> float | None:
             return _PARSED[value]
         except KeyError:
             pass
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            parsed = None
+        parsed = None
+        if _RFC3339.fullmatch(value):  # time.Parse(time.RFC3339): stricter than fromisoformat
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                parsed = None
         if parsed is not None and parsed.tzinfo is not None:
             stamp = parsed.timestamp()
             result = None if stamp == _GO_ZERO_TIME else stamp
@@ -113,4 +121,5 @@ def since(value: object, now: float, where: str) -> str:
     stamp = parse_time(value, where)
     if stamp is None:
         return UNKNOWN
-    return human_duration(now - stamp)
+    # time.Since is Time.Sub, which saturates at the largest Duration (about 292 years)
+    return human_duration(max(min(now - stamp, _MAX_GO_DURATION), -_MAX_GO_DURATION))

@@ -81,16 +81,15 @@ def pod_phase(
 def is_static_pod(pod: Mapping[str, Any]) -> bool:
     """Whether the kubelet got the pod from a file or URL rather than the API server.
 
-    ``kubetypes.IsStaticPod``: the ``kubernetes.io/config.source`` annotation is present and not
-    ``"api"``. A mirror pod (annotation ``kubernetes.io/config.mirror``) is the API server's copy
-    of a static pod, so it counts as static too: the kubelet computes its status for the static
-    pod it mirrors.
+    ``kubetypes.IsStaticPod`` (``pkg/kubelet/types/pod_update.go``, via ``GetPodSource``): the
+    ``kubernetes.io/config.source`` annotation is present and not ``"api"``; nothing else counts
+    (a real mirror pod also carries ``config.source: file``, so ``config.mirror`` adds nothing).
+    A ``null`` annotation value decodes to ``""`` in Go, which is "present and not api".
     """
     annotations = (pod.get("metadata") or EMPTY).get("annotations") or EMPTY
-    source = annotations.get(CONFIG_SOURCE_ANNOTATION)
-    if source is not None and source != "api":
-        return True
-    return CONFIG_MIRROR_ANNOTATION in annotations
+    if CONFIG_SOURCE_ANNOTATION not in annotations:
+        return False
+    return bool(annotations[CONFIG_SOURCE_ANNOTATION] != "api")
 
 
 def container_should_restart(
