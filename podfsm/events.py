@@ -115,6 +115,8 @@ class Evicted(_Event):
 
     type: Literal["Evicted"] = "Evicted"
     message: str | None = None
+    # podfsm extension: the kill's grace period (soft eviction: evictionMaxPodGracePeriod); default 1
+    grace_period_seconds: int | None = Field(default=None, alias="gracePeriodSeconds", ge=0)
 
 
 class PodConditionSet(_Event):

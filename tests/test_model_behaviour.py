@@ -67,6 +67,8 @@ def test_sidecar_restarts_whatever_the_pod_policy_and_never_decides_the_phase() 
     side = c("proxy", restartPolicy="Always")
     m = run(pod("Never", inits=(side,)), SCHED, start("proxy"), start("app"), exit_("proxy", 1))
     assert m.phase == "Running"
+    assert status_of(m, "proxy")["restartCount"] == 0  # counted when the new instance starts
+    m.apply(start("proxy"))
     assert status_of(m, "proxy")["restartCount"] == 1
 
 
@@ -319,11 +321,14 @@ def test_eviction_fails_the_pod_with_reason_and_disruption_target() -> None:
     m = run(
         pod(), SCHED, start("app"), {"type": "Evicted", "message": "The node was low on resource: memory. "}
     )
+    # killed with a 1 s grace, at least 2 s; mergePodStatus keeps the phase until the container stopped
+    assert m.phase == "Running" and condition(m, "DisruptionTarget") == {}
+    m.apply(wait(2))
     st = m.render()["status"]
     assert (st["phase"], st["reason"]) == ("Failed", "Evicted")
     dt = condition(m, "DisruptionTarget")
     assert (dt["status"], dt["reason"]) == ("True", "TerminationByKubelet")
-    assert st["conditions"][0]["type"] == "DisruptionTarget"
+    assert st["conditions"][-1]["type"] == "DisruptionTarget"  # appended after the kubelet's
     assert not m.gone
     assert kubectl_columns(m.render()).status == "Error"
     assert status_of(m, "app")["state"]["terminated"]["exitCode"] == 137
@@ -361,7 +366,9 @@ def test_model_phase_and_conditions_agree_with_the_oracle_on_the_examples() -> N
                 continue
             m.apply(raw["event"])
             obj = m.render()
-            if not m.bound:
+            if not m.bound or m.pending_failure is not None:
+                # while an active-deadline kill runs, upstream's own object is inconsistent: the
+                # conditions say PodFailed but mergePodStatus still shows the old phase
                 continue
             terminal = obj["status"]["phase"] in ("Succeeded", "Failed")
             assert (
@@ -395,14 +402,41 @@ def test_readiness_gates_hold_ready_until_their_conditions_are_true() -> None:
         m.apply({"type": "PodConditionSet", "conditionType": "Ready", "status": "True"})
 
 
-def test_evicting_a_pod_before_its_container_started_leaves_it_waiting() -> None:
-    """status_manager.go:TerminatePod rewrites container states only for a pod that initialized, so an
-    evicted pod whose container never ran keeps waiting ContainerCreating (kubernetes/kubernetes#137992)."""
+def test_terminating_a_pod_marks_containers_that_never_ran_status_unknown() -> None:
+    """status_manager.go:TerminatePod: a pod without init containers counts as initialized
+    (hasPodInitialized), so a container that never ran ends terminated ContainerStatusUnknown / 137,
+    with null times."""
     m = run(pod(), SCHED, {"type": "Evicted"})
     st = m.render()["status"]
     assert (st["phase"], st["reason"]) == ("Failed", "Evicted")
-    assert status_of(m, "app")["state"] == {"waiting": {"reason": "ContainerCreating"}}
-    assert kubectl_columns(m.render()).status == "ContainerCreating"
+    assert status_of(m, "app")["state"] == {
+        "terminated": {
+            "exitCode": 137,
+            "reason": "ContainerStatusUnknown",
+            "message": "The container could not be located when the pod was terminated",
+            "startedAt": None,
+            "finishedAt": None,
+        }
+    }
+    assert kubectl_columns(m.render()).status == "ContainerStatusUnknown"
+
+
+def test_terminate_pod_leaves_never_started_trailing_init_containers_waiting() -> None:
+    """TerminatePod / initializedContainers: init containers after the last one that started keep
+    waiting; regular containers are marked only once the pod initialized."""
+    m = run(
+        pod(inits=(c("one"), c("two"), c("three"))),
+        SCHED,
+        start("one"),
+        exit_("one", 0),
+        start("two"),
+        {"type": "DeletionRequested", "gracePeriodSeconds": 5},
+        exit_("two", 143),
+    )
+    assert m.gone and m.phase == "Failed"
+    assert status_of(m, "two")["state"]["terminated"]["exitCode"] == 143
+    assert "waiting" in status_of(m, "three")["state"]
+    assert "waiting" in status_of(m, "app")["state"]  # the pod never initialized
 
 
 def test_active_deadline_fails_the_pod_and_kills_its_containers() -> None:
@@ -413,11 +447,14 @@ def test_active_deadline_fails_the_pod_and_kills_its_containers() -> None:
     )
     assert m.phase == "Running"
     m.apply(wait(1))
+    assert m.by_name["app"].state == "Killing"
+    # mergePodStatus: the terminal phase waits for the containers; conditions already say PodFailed
+    assert m.render()["status"]["phase"] == "Running" and "reason" not in m.render()["status"]
+    assert condition(m, "Ready")["reason"] == "PodFailed"
+    m.apply(wait(5))
     st = m.render()["status"]
     assert (st["phase"], st["reason"]) == ("Failed", "DeadlineExceeded")
     assert st["message"] == "Pod was active on the node longer than the specified deadline"
-    assert m.by_name["app"].state == "Killing"
-    m.apply(wait(5))
     assert status_of(m, "app")["state"]["terminated"]["exitCode"] == 137
     assert kubectl_columns(m.render()).status == "Error"
 
@@ -427,3 +464,113 @@ def test_active_deadline_counts_from_start_time_not_creation() -> None:
     assert m.phase == "Pending"
     m.apply(wait(1))
     assert m.render()["status"]["reason"] == "DeadlineExceeded"
+
+
+# -- fixes from an independent review against upstream ----------------------------------------------
+
+
+def test_a_shorter_second_delete_counts_from_the_first_request() -> None:
+    """apiserver rest.BeforeDelete: only a grace shorter than the stored one changes anything; the new
+    deadline is the first request's time plus it (never in the past: then now, grace 1)."""
+    m = run(
+        pod(terminationGracePeriodSeconds=60), SCHED, start("app"), wait(100), {"type": "DeletionRequested"}
+    )
+    m.apply(wait(20))
+    m.apply({"type": "DeletionRequested", "gracePeriodSeconds": 50})
+    meta = m.render()["metadata"]
+    assert (meta["deletionTimestamp"], meta["deletionGracePeriodSeconds"]) == ("2026-01-01T00:02:30Z", 50)
+    m.apply({"type": "DeletionRequested", "gracePeriodSeconds": 55})  # longer than the stored 50
+    assert m.render()["metadata"]["deletionGracePeriodSeconds"] == 50
+    m.apply({"type": "DeletionRequested", "gracePeriodSeconds": 10})  # 100 + 10 is already past
+    meta = m.render()["metadata"]
+    assert (meta["deletionTimestamp"], meta["deletionGracePeriodSeconds"]) == ("2026-01-01T00:02:00Z", 1)
+
+
+def test_force_delete_removes_a_pod_stuck_on_a_lost_node() -> None:
+    m = run(pod(), SCHED, start("app"), {"type": "NodeLost"}, wait(400))
+    assert not m.gone and kubectl_columns(m.render()).status == "Terminating"
+    m.apply({"type": "DeletionRequested", "gracePeriodSeconds": 0})
+    assert m.gone
+
+
+def test_initialized_says_pod_completed_when_succeeded() -> None:
+    """generate.go:GeneratePodInitializedCondition: phase Succeeded -> True, reason PodCompleted."""
+    m = run(pod("Never"), SCHED, start("app"), exit_("app", 0))
+    assert (condition(m, "Initialized")["status"], condition(m, "Initialized")["reason"]) == (
+        "True",
+        "PodCompleted",
+    )
+
+
+def test_probe_kill_backs_off_against_the_exit_before_it() -> None:
+    """kuberuntime_manager.go:doBackOff looks at the latest *exited* record when the kubelet starts the
+    container; a probe kill restarts in the same SyncPod, so that record is the exit before the kill."""
+    app = c("app", livenessProbe=probe(failureThreshold=1))
+    m = run(pod("Always", app), SCHED, start("app"), result("app", "liveness", False), exit_("app", 137))
+    assert m.by_name["app"].state == "Waiting"  # no earlier exit: restarted at once, no back-off entry
+    m.apply(start("app"))
+    m.apply(wait(60))
+    m.apply(result("app", "liveness", False))
+    m.apply(exit_("app", 137))
+    assert m.by_name["app"].state == "Waiting"  # the earlier exit was 60 s ago: at once again
+    m.apply(start("app"))
+    m.apply(exit_("app", 1))  # a plain crash: back-off from this exit
+    assert m.by_name["app"].state == "CrashLoopBackOff"
+
+
+def test_a_liveness_kill_leaves_readiness_to_the_readiness_prober() -> None:
+    """prober_manager.go:UpdatePodStatus: ready follows readiness results, not liveness."""
+    m = run(
+        pod("Always", c("app", livenessProbe=probe(failureThreshold=1))),
+        SCHED,
+        start("app"),
+        result("app", "liveness", False),
+    )
+    assert m.by_name["app"].state == "Killing" and condition(m, "Ready")["status"] == "True"
+    m.apply(exit_("app", 143))
+    assert condition(m, "Ready")["status"] == "False"
+
+
+def test_sidecars_stop_last_first_within_the_remaining_grace() -> None:
+    """kuberuntime_termination_order.go: each sidecar waits for the ones after it; killContainer gives
+    at least 2 s."""
+    sides = (c("s1", restartPolicy="Always"), c("s2", restartPolicy="Always"))
+    m = run(
+        pod("Never", inits=sides, terminationGracePeriodSeconds=20),
+        SCHED,
+        start("s1"),
+        start("s2"),
+        start("app"),
+        wait(10),
+        exit_("app", 0),
+    )
+    assert (m.by_name["s2"].state, m.by_name["s1"].state) == ("Killing", "Running")
+    m.apply(wait(20))  # s2 ignores SIGTERM: SIGKILL when the pod kill's 20 s (from t=10) run out
+    assert (m.by_name["s2"].state, m.by_name["s1"].state) == ("Terminated", "Killing")
+    assert m.by_name["s1"].kill_deadline == pytest.approx(m.now + 2)
+    m.apply(wait(2))
+    assert m.phase == "Succeeded"
+
+
+def test_no_liveness_or_startup_probes_while_the_pod_is_deleted() -> None:
+    """prober/worker.go: with a deletionTimestamp liveness and startup are forced to Success and stop."""
+    side = c("proxy", restartPolicy="Always", livenessProbe=probe())
+    m = run(pod("Always", inits=(side,)), SCHED, start("proxy"), start("app"), {"type": "DeletionRequested"})
+    with pytest.raises(IllegalEvent, match="pod is being deleted"):
+        m.apply(result("proxy", "liveness", False))
+
+
+def test_restart_count_counts_started_instances() -> None:
+    """restartCount comes from the newest runtime record: a restart whose image pull fails adds none."""
+    m = run(pod(), SCHED, start("app"), exit_("app", 1), {"type": "ImagePullFailed", "container": "app"})
+    assert status_of(m, "app")["restartCount"] == 0
+    assert kubectl_columns(m.render()).restarts == "0"
+
+
+def test_startup_probe_waits_for_initial_delay_too() -> None:
+    """prober/worker.go:doProbe checks initialDelaySeconds before the startup gating, for every probe."""
+    m = run(pod("Always", c("app", startupProbe=probe(initialDelaySeconds=5))), SCHED, start("app"))
+    with pytest.raises(IllegalEvent, match="initialDelaySeconds"):
+        m.apply(result("app", "startup", True))
+    m.apply(wait(5))
+    m.apply(result("app", "startup", True))

@@ -135,12 +135,13 @@ DISRUPTION_TARGET = check_definition(
     )
 )
 
-# In the order the kubelet writes them into status.conditions (after copied ones).
+# In the order status.conditions shows them (after conditions copied from other owners).
 CONDITION_MACHINES: dict[ConditionType, MachineDef] = {
-    ConditionType.DISRUPTION_TARGET: DISRUPTION_TARGET,
     ConditionType.POD_READY_TO_START_CONTAINERS: POD_READY_TO_START_CONTAINERS,
     ConditionType.INITIALIZED: INITIALIZED,
     ConditionType.READY: READY,
     ConditionType.CONTAINERS_READY: CONTAINERS_READY,
     ConditionType.POD_SCHEDULED: POD_SCHEDULED,
+    # mergePodStatus appends DisruptionTarget after the kubelet's own conditions
+    ConditionType.DISRUPTION_TARGET: DISRUPTION_TARGET,
 }

@@ -58,6 +58,11 @@ def all_succeeded(p: PodModel) -> bool:
     return i.stopped == i.succeeded
 
 
+def containers_stopped(p: PodModel) -> bool:
+    """No container could still be running: a terminal phase waits for that (mergePodStatus)."""
+    return not p.any_container_alive()
+
+
 def regular_containers_exited_zero(p: PodModel) -> bool:
     """The pod initialized and every regular container's last run exited with code 0."""
     return p.all_regular_exited_zero()
@@ -84,8 +89,8 @@ PHASE_MACHINE = check_definition(
                 "sync",
                 Phase.PENDING,
                 Phase.FAILED,
-                ("init_failed_for_good",),
-                "The kubelet sees an init container that failed for good: the pod fails.",
+                ("init_failed_for_good", "containers_stopped"),
+                "The kubelet sees an init container that failed for good; once nothing runs, the pod fails.",
                 _GP,
             ),
             Row(
@@ -124,15 +129,15 @@ PHASE_MACHINE = check_definition(
                 "evict",
                 (Phase.PENDING, Phase.RUNNING),
                 Phase.FAILED,
-                (),
-                "The kubelet evicts the pod (node pressure): Failed, reason Evicted.",
+                ("containers_stopped",),
+                "The kubelet evicted the pod (node pressure) and its containers stopped: Failed, Evicted.",
                 "pkg/kubelet/eviction/eviction_manager.go:evictPod",
             ),
             Row(
                 "deadline",
                 (Phase.PENDING, Phase.RUNNING),
                 Phase.FAILED,
-                (),
+                ("containers_stopped",),
                 "The pod ran past spec.activeDeadlineSeconds: the kubelet fails it (DeadlineExceeded).",
                 "pkg/kubelet/active_deadline.go:ShouldEvict",
             ),
@@ -140,7 +145,7 @@ PHASE_MACHINE = check_definition(
                 "terminate",
                 (Phase.PENDING, Phase.RUNNING),
                 Phase.SUCCEEDED,
-                ("regular_containers_exited_zero",),
+                ("containers_stopped", "regular_containers_exited_zero"),
                 "Deletion finished and every regular container exited 0: Succeeded.",
                 "pkg/kubelet/kubelet_pods.go:getPhase (podIsTerminal)",
             ),
@@ -148,7 +153,7 @@ PHASE_MACHINE = check_definition(
                 "terminate",
                 (Phase.PENDING, Phase.RUNNING),
                 Phase.FAILED,
-                (),
+                ("containers_stopped",),
                 "Deletion finished otherwise: Failed.",
                 "pkg/kubelet/status/status_manager.go:TerminatePod",
             ),
@@ -162,6 +167,7 @@ PHASE_MACHINE = check_definition(
             "none_restartable": none_restartable,
             "all_succeeded": all_succeeded,
             "regular_containers_exited_zero": regular_containers_exited_zero,
+            "containers_stopped": containers_stopped,
         },
     )
 )

@@ -101,6 +101,7 @@ class Termination:
     finished_at: float
     signal: int | None = None
     message: str | None = None
+    timeless: bool = False  # written by TerminatePod: startedAt/finishedAt are null
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,10 @@ class PodState:
     conditions: tuple[ConditionState, ...]
     # conditions owned by other controllers (readiness gates): (type, status, reason, message, since)
     custom_conditions: tuple[tuple[str, str, str, str, float], ...] = ()
+    pending_failure: tuple[str, str, str] | None = None  # (phase trigger, reason, message)
+    stop_started_at: float | None = None
+    stop_grace: float | None = None
+    deletion_requested_at: float | None = None
 
 
 @dataclass
@@ -229,6 +234,7 @@ class ContainerRecord:
         # transient inputs for guards during one trigger
         self.pending_reason = ""
         self.decision: Action | None = None
+        self.backoff_ref: Termination | None = None
         self._snap_values: tuple[Any, ...] = ()
         self._snap: ContainerState
 
@@ -241,6 +247,8 @@ class ContainerRecord:
         return self._snap
 
     def restore(self, s: ContainerState) -> None:
+        if s is self._snap and _container_values(self) == self._snap_values:
+            return  # nothing changed since that snapshot
         for f in self._FIELDS:
             setattr(self, f, getattr(s, f))
 
@@ -306,6 +314,7 @@ class PodModel:
         self.spec: PodSpecView = compile_spec(manifest, source)
         meta = manifest.get("metadata") or {}
         self.t0 = _parse_time(meta.get("creationTimestamp"), source) or DEFAULT_START
+        self._time_texts: tuple[datetime, dict[float, str]] = (self.t0, {})  # time()'s memo
         self.uid = str(
             meta.get("uid")
             or uuid.uuid5(uuid.NAMESPACE_URL, f"podfsm/{self.spec.namespace}/{self.spec.name}")
@@ -346,6 +355,10 @@ class PodModel:
         self.sandbox_gone = False
         self.gone = False
         self.custom_conditions: tuple[tuple[str, str, str, str, float], ...] = ()
+        self.pending_failure: tuple[str, str, str] | None = None
+        self.stop_started_at: float | None = None
+        self.stop_grace: float | None = None
+        self.deletion_requested_at: float | None = None
         self._inputs: PhaseInputs | None = None
         self._targets: dict[ConditionType, tuple[str, str, str]] = {}
         if self.bound:
@@ -382,6 +395,10 @@ class PodModel:
             containers=tuple(r.snapshot() for r in self.records),
             conditions=tuple(c.snapshot() for c in self._conds.values()),
             custom_conditions=self.custom_conditions,
+            pending_failure=self.pending_failure,
+            stop_started_at=self.stop_started_at,
+            stop_grace=self.stop_grace,
+            deletion_requested_at=self.deletion_requested_at,
         )
 
     def restore(self, s: PodState) -> None:
@@ -404,16 +421,24 @@ class PodModel:
             "sandbox_gone",
             "gone",
             "custom_conditions",
+            "pending_failure",
+            "stop_started_at",
+            "stop_grace",
+            "deletion_requested_at",
         ):
             setattr(self, f, getattr(s, f))
-        self._phase_machine.set_state(s.phase, model=self._phase)
+        # set_state only where the state differs (setting an equal state changes nothing)
+        if self._phase.state != s.phase:
+            self._phase_machine.set_state(s.phase, model=self._phase)
         for rec, cs in zip(self.records, s.containers, strict=True):
-            self._container_machine.set_state(cs.state, model=rec)
+            if rec.state != cs.state:
+                self._container_machine.set_state(cs.state, model=rec)
             rec.restore(cs)
         for (crec, machine), cond in zip(
             zip(self._conds.values(), self._cond_machines, strict=True), s.conditions, strict=True
         ):
-            machine.set_state(cond.state, model=crec)
+            if crec.state != cond.state:
+                machine.set_state(cond.state, model=crec)
             crec.reason, crec.message, crec.since = cond.reason, cond.message, cond.since
         self._inputs = None
         self._last = s
@@ -555,6 +580,8 @@ class PodModel:
             raise self._illegal(ev, "the pod is terminating; the kubelet starts no container", rec)
 
     def _started(self, rec: ContainerRecord) -> None:
+        if rec.ever_ran:  # a new instance: restartCount comes from the newest runtime record
+            rec.restart_count += 1
         rec.started_at = self.now
         rec.ever_ran = True
         rec.term = None
@@ -624,14 +651,20 @@ class PodModel:
             rec.decision = Action.KEEP
         else:
             rec.decision = decide(rec.spec, self.spec.restart_policy, exit_code, cause in PROBE_KILLS)
+        # doBackOff consults the latest *exited* record when the kubelet starts the container. A
+        # probe kill and its restart happen in one SyncPod, whose snapshot still shows the killed
+        # container running, so the record consulted is the exit before it (if any).
+        rec.backoff_ref = rec.last_term if cause in PROBE_KILLS else rec.term
         if rec.decision is Action.RESTART:
             if rec.fire("restart"):
-                self._next_backoff(rec)
+                if rec.backoff_ref is not None:
+                    self._next_backoff(rec, rec.backoff_ref.finished_at)
                 self._recreate(rec, WaitingReason.POST_START_HOOK_ERROR if cause == KILL_POST_START else "")
             else:
                 rec.fire("back_off")
+                assert rec.backoff_ref is not None
+                rec.restart_at = rec.backoff_ref.finished_at + rec.bo_delay
                 rec.last_term, rec.term = rec.term, None
-                rec.restart_at = rec.last_term.finished_at + rec.bo_delay
                 rec.waiting_reason = WaitingReason.CRASH_LOOP_BACK_OFF
                 rec.waiting_message = (
                     f"back-off {_go_duration(rec.bo_delay)} restarting failed container={rec.name} "
@@ -642,16 +675,20 @@ class PodModel:
         rec.decision = None
 
     def in_crash_backoff(self, rec: ContainerRecord) -> bool:
-        """``IsInBackOffSince(key, finishedAt)`` at the moment of an exit."""
-        if rec.bo_updated is None or rec.term is None:
-            return False
-        return rec.term.finished_at - rec.bo_updated <= CRASH_BACKOFF_RESET
+        """``IsInBackOffSince(key, finishedAt)`` for the exited record doBackOff consults.
 
-    def _next_backoff(self, rec: ContainerRecord) -> None:
-        """``Backoff.Next``: start at 10 s, or double up to 300 s; remember when."""
-        finished = (
-            rec.term.finished_at if rec.term else (rec.last_term.finished_at if rec.last_term else self.now)
-        )
+        In back-off while an unexpired entry exists and less than its delay has passed since that
+        record finished; no exited record means no back-off at all.
+        """
+        ref = rec.backoff_ref
+        if rec.bo_updated is None or ref is None:
+            return False
+        if ref.finished_at - rec.bo_updated > CRASH_BACKOFF_RESET:
+            return False
+        return self.now - ref.finished_at < rec.bo_delay
+
+    def _next_backoff(self, rec: ContainerRecord, finished: float) -> None:
+        """``Backoff.Next(key, finishedAt)``: start at 10 s, or double up to 300 s; remember when."""
         expired = rec.bo_updated is None or finished - rec.bo_updated > CRASH_BACKOFF_RESET
         rec.bo_delay = CRASH_BACKOFF_INITIAL if expired else min(rec.bo_delay * 2, CRASH_BACKOFF_MAX)
         rec.bo_updated = self.now
@@ -661,7 +698,6 @@ class PodModel:
         if rec.term is not None:
             rec.last_term = rec.term
         rec.term = None
-        rec.restart_count += 1
         rec.restart_at = None
         rec.waiting_reason = reason
         rec.waiting_message = ""
@@ -679,19 +715,23 @@ class PodModel:
             raise self._illegal(
                 ev, f"the kubelet stopped the {ev.probe} probe: the container is being killed", rec
             )
+        if ev.probe is not ProbeKind.READINESS and self.deletion_at is not None:
+            # prober/worker.go: a pod being deleted gets liveness/startup forced to Success, worker stops
+            raise self._illegal(
+                ev, f"the kubelet stopped the {ev.probe} probe: the pod is being deleted", rec
+            )
         if ev.probe is ProbeKind.STARTUP:
             if rec.started:
                 raise self._illegal(ev, "the startup probe already succeeded; it runs no more", rec)
-        else:
-            if not rec.started:
-                raise self._illegal(ev, f"the {ev.probe} probe waits for the startup probe to succeed", rec)
-            assert rec.started_at is not None
-            if self.now - rec.started_at < probe.initial_delay_seconds:
-                raise self._illegal(
-                    ev,
-                    f"initialDelaySeconds ({probe.initial_delay_seconds}) has not passed since the start",
-                    rec,
-                )
+        elif not rec.started:
+            raise self._illegal(ev, f"the {ev.probe} probe waits for the startup probe to succeed", rec)
+        assert rec.started_at is not None
+        if self.now - rec.started_at < probe.initial_delay_seconds:  # worker.doProbe, every probe
+            raise self._illegal(
+                ev,
+                f"initialDelaySeconds ({probe.initial_delay_seconds}) has not passed since the start",
+                rec,
+            )
         idx = _PROBE_ORDER.index(ev.probe)
         last, run = rec.probe_runs[idx]
         run = run + 1 if last == ev.result else 1
@@ -715,7 +755,7 @@ class PodModel:
 
     def _probe_kill(self, rec: ContainerRecord, cause: str, probe_grace: int | None) -> None:
         grace = self.spec.grace_seconds if probe_grace is None else probe_grace
-        rec.ready = False
+        # readiness is the readiness prober's: a liveness kill leaves `ready` as it was until the exit
         self._begin_kill(rec, cause, float(grace))
 
     def _begin_kill(self, rec: ContainerRecord, cause: str, grace: float) -> None:
@@ -784,7 +824,8 @@ class PodModel:
             if self.node_lost_at is not None:
                 break
             if rec.state == ctm.CRASH_LOOP_BACK_OFF and not self.stopping and rec.fire("backoff_over"):
-                self._next_backoff(rec)
+                assert rec.last_term is not None
+                self._next_backoff(rec, rec.last_term.finished_at)
                 self._recreate(rec, "")
             elif rec.state == ctm.IMAGE_PULL_BACK_OFF and not self.stopping and rec.fire("retry_pull"):
                 rec.retry_at = None  # the reason stays until the next pull result (reason cache)
@@ -792,10 +833,13 @@ class PodModel:
                 self._exited(rec, SIGKILL_EXIT_CODE, TerminatedReason.ERROR, None)
         active = self._active_deadline()
         if active is not None and self.now >= active:
-            # active_deadline.go: ShouldEvict -> phase Failed, then the pod is killed (its grace period)
-            self.pod_reason = PodReason.DEADLINE_EXCEEDED
-            self.pod_message = "Pod was active on the node longer than the specified deadline"
-            self._phase.deadline(self)  # type: ignore[attr-defined]
+            # active_deadline.go: ShouldEvict -> phase Failed, then the pod is killed (its grace period);
+            # mergePodStatus shows the terminal phase only once no container could be running
+            self.pending_failure = (
+                "deadline",
+                PodReason.DEADLINE_EXCEEDED,
+                "Pod was active on the node longer than the specified deadline",
+            )
             self._stop_pod()
         tol = self.spec.unreachable_toleration_seconds
         if (
@@ -814,8 +858,19 @@ class PodModel:
     def _on_DeletionRequested(self, ev: DeletionRequested) -> None:
         self._require_alive(ev)
         grace = self.spec.grace_seconds if ev.grace_period_seconds is None else ev.grace_period_seconds
-        if self.deletion_at is not None and grace >= self.deletion_at - self.now:
-            return  # the API server keeps the earlier deadline: a longer grace period changes nothing
+        if self.deletion_at is not None and grace != 0:
+            # apiserver rest.BeforeDelete: only a shorter grace period than the stored one counts; the
+            # new deadline is the first request's time plus it, never earlier than now (grace then 1)
+            assert self.deletion_grace is not None and self.deletion_requested_at is not None
+            if grace >= self.deletion_grace:
+                return
+            self.deletion_at = self.deletion_requested_at + grace
+            self.deletion_grace = grace
+            if self.deletion_at < self.now:
+                self.deletion_at, self.deletion_grace = self.now, 1
+            if self.node_lost_at is None:
+                self._stop_pod(float(grace))
+            return
         if not self.bound or self.phase in TERMINAL_PHASES or grace == 0:
             # The API server removes the object at once (CheckGracefulDelete; force deletion).
             self._mark_deleted(0)
@@ -826,6 +881,7 @@ class PodModel:
             self._stop_pod(float(grace))
 
     def _mark_deleted(self, grace: int) -> None:
+        self.deletion_requested_at = self.now
         self.deletion_at = self.now + grace
         self.deletion_grace = grace
 
@@ -833,6 +889,12 @@ class PodModel:
         """The kubelet stops the whole pod: regular and init containers now, sidecars after them."""
         if grace is None:
             grace = float(self.spec.grace_seconds)
+        if (
+            not self.stopping
+            or self.stop_grace is None
+            or self.now + grace < self.stop_started_at_plus_grace()
+        ):
+            self.stop_started_at, self.stop_grace = self.now, grace
         self.stopping = True
         for rec in self.records:
             if rec.state == ctm.CRASH_LOOP_BACK_OFF:
@@ -847,39 +909,37 @@ class PodModel:
                     self._begin_kill(rec, KILL_POD, grace)
         self._stop_sidecars_when_alone(grace)
 
+    def stop_started_at_plus_grace(self) -> float:
+        """When the current pod kill's grace period runs out."""
+        assert self.stop_started_at is not None and self.stop_grace is not None
+        return self.stop_started_at + self.stop_grace
+
     def _stop_sidecars_when_alone(self, grace: float | None = None) -> None:
-        """Sidecars are stopped once every other container has exited (terminationOrdering)."""
+        """Sidecars stop after every other container, last one first (kuberuntime_termination_order.go).
+
+        Each waits for the containers after it; the time waited comes off the pod's grace period,
+        and the stop signal always gets at least 2 s (killContainer).
+        """
         if not self.stopping:
             return
         if any(r.state in ctm.ALIVE for r in self.records if not r.spec.is_sidecar):
             return
-        if grace is None:
-            grace = (
-                (self.deletion_at - self.now)
-                if self.deletion_at is not None
-                else float(self.spec.grace_seconds)
-            )
         for rec in reversed(self.sidecars):
+            if rec.state == ctm.KILLING:
+                return  # the sidecar after the next one is still stopping
             if rec.state == ctm.RUNNING:
-                self._begin_kill(rec, KILL_POD, grace)
+                remaining = self.stop_started_at_plus_grace() - self.now if grace is None else grace
+                self._begin_kill(rec, KILL_POD, remaining)
+                return
 
     def _on_Evicted(self, ev: Evicted) -> None:
         self._require_kubelet(ev)
         message = ev.message or "The node was low on resource: memory. "
-        self.pod_reason = PodReason.EVICTED
-        self.pod_message = message
-        self.disruption = (ConditionReason.TERMINATION_BY_KUBELET, message)
-        self.stopping = True
-        # Hard eviction kills with grace 0: every running container is SIGKILLed now.
-        for rec in self.records:
-            if rec.state in ctm.ALIVE:
-                if rec.state == ctm.RUNNING:
-                    rec.fire("kill")
-                rec.kill_deadline = self.now
-                rec.fire("ContainerExited")
-                self._exited(rec, SIGKILL_EXIT_CODE, TerminatedReason.ERROR, None)
-        self._stop_pod(0)
-        self._phase.evict(self)  # type: ignore[attr-defined]
+        # evictPod: hard thresholds kill with immediateEvictionGracePeriodSeconds (1 s; killContainer
+        # makes it at least 2 s), soft ones with evictionMaxPodGracePeriod (the event's grace).
+        grace = 1 if ev.grace_period_seconds is None else ev.grace_period_seconds
+        self.pending_failure = ("evict", PodReason.EVICTED, message)
+        self._stop_pod(float(grace))
 
     _KUBELET_OWNED = frozenset(ConditionType)
 
@@ -964,39 +1024,79 @@ class PodModel:
         ):
             self._phase.sync(self)  # type: ignore[attr-defined]
         if self.stopping and not any(r.state in ctm.ALIVE for r in self.records):
+            self._apply_pending_failure()
             self._finish_termination()
         self._sync_conditions()
+
+    def _apply_pending_failure(self) -> None:
+        """Eviction or the active deadline, shown once every container stopped (mergePodStatus)."""
+        if self.pending_failure is None:
+            return
+        trigger, reason, message = self.pending_failure
+        self.pending_failure = None
+        if self.phase not in TERMINAL_PHASES:
+            self._phase.trigger(trigger, self)  # type: ignore[attr-defined]
+        self.pod_reason, self.pod_message = reason, message
+        if trigger == "evict":
+            self.disruption = (ConditionReason.TERMINATION_BY_KUBELET, message)
 
     def _finish_termination(self) -> None:
         """Every container stopped: the pod is terminal (TerminatePod); a deleted pod is removed.
 
-        ``TerminatePod`` (status_manager.go): if the pod had initialized, every container that is
-        not terminated is reported terminated with ContainerStatusUnknown / 137; regular init
-        containers that never started keep their waiting state.
+        ``TerminatePod`` (status_manager.go): once the pod has initialized (:meth:`has_initialized`),
+        every regular container not terminated is reported terminated ContainerStatusUnknown / 137
+        with no times; so is every init container except the trailing ones that never started
+        (``initializedContainers``, which always keeps the first). Then Pending/Running -> Failed.
         """
         self._inputs = None
-        if self.initialized:
-            for rec in self.records:
-                if rec.state in (ctm.WAITING, ctm.IMAGE_PULL_BACK_OFF) and (
-                    rec.ever_ran or not rec.spec.is_init
-                ):
-                    rec.fire("abandon")
-                    rec.term = Termination(
-                        SIGKILL_EXIT_CODE,
-                        TerminatedReason.CONTAINER_STATUS_UNKNOWN,
-                        None,
-                        self.now,
-                        None,
-                        "The container could not be located when the pod was terminated",
-                    )
-                    rec.retry_at = None
-                    rec.waiting_reason = rec.waiting_message = ""
+        inits_touched = self._initialized_containers()
+        touched = ([*self.regulars] if self.has_initialized() else []) + inits_touched
+        for rec in touched:
+            if rec.state in (ctm.WAITING, ctm.IMAGE_PULL_BACK_OFF):
+                rec.fire("abandon")
+                rec.term = Termination(
+                    SIGKILL_EXIT_CODE,
+                    TerminatedReason.CONTAINER_STATUS_UNKNOWN,
+                    None,
+                    self.now,
+                    None,
+                    "The container could not be located when the pod was terminated",
+                    timeless=True,
+                )
+                rec.retry_at = None
+                rec.waiting_reason = rec.waiting_message = ""
         if self.phase not in TERMINAL_PHASES:
             self._phase.terminate(self)  # type: ignore[attr-defined]
         self.sandbox_gone = True
         if self.deletion_at is not None:
             self._sync_conditions()
             self.gone = True
+
+    def any_container_alive(self) -> bool:
+        """Some container runs or is being stopped (``couldHaveRunningContainers``)."""
+        return any(r.state in ctm.ALIVE for r in self.records)
+
+    def has_initialized(self) -> bool:
+        """``hasPodInitialized`` (status_manager.go), over what the API shows."""
+        if not self.inits:
+            return True
+        for r in self.regulars:
+            kind, _, last = _api_state(r)
+            if last is not None or kind != "waiting":
+                return True
+        last_init = self.inits[-1]
+        kind, code, last = _api_state(last_init)
+        if last_init.spec.is_sidecar:
+            return kind == "running" and last_init.started
+        return (kind == "terminated" and code == 0) or last == 0
+
+    def _initialized_containers(self) -> list[ContainerRecord]:
+        """``initializedContainers``: init containers but the trailing never-started ones (>= 1)."""
+        for i in range(len(self.inits) - 1, -1, -1):
+            kind, _, last = _api_state(self.inits[i])
+            if kind != "waiting" or last is not None:
+                return self.inits[: i + 1]
+        return self.inits[:1]
 
     # ------------------------------------------------------------------ rendering
 
@@ -1008,7 +1108,13 @@ class PodModel:
 
     def time(self, seconds: float) -> str:
         """RFC 3339 text for a virtual time."""
-        return fmt_time(self.t0, seconds)
+        cache = self._time_texts
+        if cache[0] is not self.t0 or len(cache[1]) > 4096:
+            cache = self._time_texts = (self.t0, {})
+        text = cache[1].get(seconds)
+        if text is None:
+            text = cache[1][seconds] = fmt_time(self.t0, seconds)
+        return text
 
     def render(self, state: PodState | None = None) -> dict[str, Any]:
         """The pod object (Kubernetes JSON) for ``state`` (default: now)."""
@@ -1117,11 +1223,16 @@ class PodModel:
             "",
             "",
         )
-        phase = self.phase
+        # the kubelet generates conditions with the phase ShouldEvict set (active deadline: Failed)
+        # even while mergePodStatus still shows the old one
+        pending = self.pending_failure
+        phase = Phase.FAILED if pending is not None and pending[0] == "deadline" else self.phase
         # Initialized (GeneratePodInitializedCondition)
         incomplete = [r.name for r in self.inits if not (r.started if r.spec.is_sidecar else r.ready)]
         regular_started = any(_api_state(r)[0] in ("running", "terminated") for r in self.regulars)
-        if not self.inits or (phase == Phase.SUCCEEDED) or regular_started or not incomplete:
+        if phase == Phase.SUCCEEDED:
+            out[ConditionType.INITIALIZED] = (cm.TRUE, ConditionReason.POD_COMPLETED, "")
+        elif not self.inits or regular_started or not incomplete:
             out[ConditionType.INITIALIZED] = (cm.TRUE, "", "")
         else:
             out[ConditionType.INITIALIZED] = (

@@ -24,9 +24,13 @@ def _terminated(model: PodModel, t: Termination, container_id: str | None = None
     out["reason"] = str(t.reason)
     if t.message:
         out["message"] = t.message
-    if t.started_at is not None:
-        out["startedAt"] = model.time(t.started_at)
-    out["finishedAt"] = model.time(t.finished_at)
+    if t.timeless:  # TerminatePod's ContainerStatusUnknown: zero times, null in JSON
+        out["startedAt"] = None
+        out["finishedAt"] = None
+    else:
+        if t.started_at is not None:
+            out["startedAt"] = model.time(t.started_at)
+        out["finishedAt"] = model.time(t.finished_at)
     if container_id:
         out["containerID"] = container_id
     return out
@@ -61,10 +65,44 @@ def _container_status(model: PodModel, idx: int, c: ContainerState) -> dict[str,
     }
 
 
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
+def _copy(obj: Any, memo: dict[int, Any]) -> Any:
+    """``copy.deepcopy`` for JSON-shaped data, several times faster; same result, same sharing.
+
+    Plain dicts and lists are copied here and immutable scalars kept; anything else (and the
+    memo, so shared sub-objects stay shared) goes to ``copy.deepcopy``.
+    """
+    cls = type(obj)
+    if cls in _ATOMS:
+        return obj
+    if cls is dict:
+        found = memo.get(id(obj))
+        if found is not None:
+            return found
+        out: dict[Any, Any] = {}
+        memo[id(obj)] = out
+        for k, v in obj.items():
+            if type(k) not in _ATOMS:
+                k = copy.deepcopy(k, memo)
+            out[k] = v if type(v) in _ATOMS else _copy(v, memo)
+        return out
+    if cls is list:
+        found = memo.get(id(obj))
+        if found is not None:
+            return found
+        items: list[Any] = []
+        memo[id(obj)] = items
+        items.extend(v if type(v) in _ATOMS else _copy(v, memo) for v in obj)
+        return items
+    return copy.deepcopy(obj, memo)
+
+
 def render(model: PodModel, s: PodState) -> dict[str, Any]:
     """The pod object for snapshot ``s`` of ``model``."""
     manifest = model.manifest
-    meta = copy.deepcopy(manifest.get("metadata") or {})
+    meta = _copy(manifest.get("metadata") or {}, {})
     meta.setdefault("name", model.spec.name)
     meta.setdefault("namespace", model.spec.namespace)
     meta.setdefault("uid", model.uid)
@@ -72,7 +110,7 @@ def render(model: PodModel, s: PodState) -> dict[str, Any]:
     if s.deletion_at is not None:
         meta["deletionTimestamp"] = model.time(s.deletion_at)
         meta["deletionGracePeriodSeconds"] = s.deletion_grace
-    spec = copy.deepcopy(manifest.get("spec") or {})
+    spec = _copy(manifest.get("spec") or {}, {})
     if s.bound and s.node:
         spec["nodeName"] = s.node
     if not s.gated and spec.get("schedulingGates"):
