@@ -19,7 +19,8 @@ def test_illegal_event_names_event_container_state_and_what_is_legal() -> None:
         "ContainerStarted", "back-off", container="app", state="CrashLoopBackOff", legal=("TimePassed",)
     )
     assert str(err) == (
-        "illegal event ContainerStarted (container 'app', state CrashLoopBackOff): back-off; legal now: TimePassed"
+        "illegal event ContainerStarted (container 'app', state CrashLoopBackOff): back-off;"
+        " legal now: TimePassed"
     )
 
 
