@@ -247,10 +247,13 @@ class ContainerRecord:
         return self._snap
 
     def restore(self, s: ContainerState) -> None:
+        """Take the fields of ``s`` (the machine has already set ``state``)."""
         if s is self._snap and _container_values(self) == self._snap_values:
             return  # nothing changed since that snapshot
-        for f in self._FIELDS:
-            setattr(self, f, getattr(s, f))
+        values = _container_values(s)
+        for f, v in zip(self._FIELDS, values[1:], strict=True):
+            setattr(self, f, v)
+        self._snap_values, self._snap = values, s
 
     def fire(self, trigger: str) -> bool:
         """Fire a container-machine trigger with this record as the guards' argument."""
