@@ -1026,6 +1026,8 @@ class PodModel:
             and any(all(g(self) for g in row) for row in _PHASE_SYNC_GUARDS[self.phase])
         ):
             self._phase.sync(self)  # type: ignore[attr-defined]
+            if self.phase in TERMINAL_PHASES and not self.stopping:
+                self._stop_pod()  # a terminal pod is stopped (SyncTerminatingPod): nothing restarts
         if self.stopping and not any(r.state in ctm.ALIVE for r in self.records):
             self._apply_pending_failure()
             self._finish_termination()
@@ -1169,10 +1171,11 @@ class PodModel:
                 i.stopped += 1
                 if kind == "terminated" and code == 0:
                     i.succeeded += 1
-                # The kubelet's own decision wins where getPhase's ContainerShouldRestart would
-                # disagree: a probe-killed OnFailure container that exited 0 is restarted
-                # (computePodActions), and upstream kills and restarts it in one SyncPod, so
-                # getPhase never sees the in-between status that would read "not restartable".
+                # A container the kubelet is restarting (waiting for its new instance, or backing
+                # off) is restartable whatever getPhase's ContainerShouldRestart says: computePodActions
+                # restarts a probe-killed OnFailure container even when it exited 0. Upstream's getPhase
+                # can read such a status as "not restartable" and end the pod (known deviation,
+                # kubernetes/kubernetes#109537); the model follows the kubelet's restart decision.
                 restarting = kind == "waiting" and r.state in ctm.NOT_RUNNING
                 if not restarting and not would_restart(r.spec, policy, code):
                     i.stopped_not_restartable += 1

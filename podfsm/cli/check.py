@@ -1,0 +1,410 @@
+"""``podfsm check``: the invariants, checked with Hypothesis or over every reachable state.
+
+Without ``--exhaustive``, Hypothesis draws event scripts (:func:`podfsm.strategies.event_scripts`)
+for each pod given, or for pods it draws itself (:func:`podfsm.strategies.pod_specs`) when none is
+given, replays each on the model and checks every invariant after every event; ``--examples``
+and ``--seed`` size and fix the run. A violation is shrunk to a minimal script.
+
+With ``--exhaustive``, the explorer (:mod:`podfsm.explorer`) visits every reachable state of each
+pod given, or of the standard configurations, and prints states, transitions, depth and states
+per second; a violation comes with its shortest script.
+
+Either way a counterexample is printed as the two files ``podfsm simulate POD EVENTS`` reads
+(``--save DIR`` writes them), and the exit status is 1. ``-o json`` prints one JSON object.
+``--mutant NAME`` checks a deliberately broken model (:mod:`podfsm.mutants`) instead: a check
+that passes on a mutant is a check that does not check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import random
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import Any
+
+from podfsm.cli import EXIT_CHECK_FAILED, EXIT_OK
+from podfsm.errors import UsageError
+
+__all__ = ["add_arguments", "run"]
+
+DEFAULT_EXAMPLES = 200
+DEFAULT_STEPS = 30
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "pods",
+        nargs="*",
+        metavar="POD",
+        help="pod manifests (JSON/YAML; several pods per file allowed); default: the standard configurations "
+        "(--exhaustive) or drawn pods",
+    )
+    parser.add_argument(
+        "--exhaustive", action="store_true", help="visit every reachable state (bounded pods)"
+    )
+    parser.add_argument(
+        "--examples",
+        type=_positive,
+        default=DEFAULT_EXAMPLES,
+        metavar="N",
+        help="Hypothesis examples per pod",
+    )
+    parser.add_argument("--seed", type=int, metavar="N", help="Hypothesis seed (default: random, printed)")
+    parser.add_argument(
+        "--steps",
+        type=_positive,
+        default=DEFAULT_STEPS,
+        metavar="N",
+        help="most events per Hypothesis example",
+    )
+    parser.add_argument(
+        "--configuration",
+        action="append",
+        metavar="NAME",
+        help="a standard configuration (glob patterns allowed; repeatable)",
+    )
+    parser.add_argument(
+        "--invariant", action="append", metavar="NAME", help="check only this invariant (repeatable)"
+    )
+    parser.add_argument("--mutant", metavar="NAME", help="check a deliberately broken model (podfsm.mutants)")
+    parser.add_argument("--max-states", type=_positive, metavar="N", help="cut each exploration at N states")
+    parser.add_argument("--max-depth", type=_positive, metavar="N", help="cut each exploration at depth N")
+    parser.add_argument(
+        "--no-symmetry",
+        action="store_true",
+        help="do not merge states that differ by interchangeable containers",
+    )
+    parser.add_argument(
+        "--save", metavar="DIR", help="write each counterexample as DIR/NAME.pod.json and .events.json"
+    )
+    parser.add_argument(
+        "--list", action="store_true", help="list invariants, standard configurations and mutants"
+    )
+    parser.add_argument(
+        "-o", "--output", choices=("text", "json"), default="text", help="text (default) or json"
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    from podfsm import invariants as inv
+    from podfsm import mutants as mut
+    from podfsm.explorer import STANDARD_CONFIGURATIONS
+
+    if args.list:
+        _print_list(args.output)
+        return EXIT_OK
+    try:
+        checked = [inv.get(n) for n in args.invariant] if args.invariant else list(inv.INVARIANTS.values())
+        mutant = mut.get(args.mutant) if args.mutant else None
+    except KeyError as exc:
+        raise UsageError(str(exc.args[0])) from None
+
+    configurations: list[tuple[str, Mapping[str, Any]]] = []
+    for path in args.pods:
+        configurations.extend(_load(path))
+    if args.configuration:
+        known = {c.name: c for c in STANDARD_CONFIGURATIONS}
+        for pattern in args.configuration:
+            names = [n for n in known if fnmatch.fnmatchcase(n, pattern)]
+            if not names:
+                raise UsageError(f"no standard configuration matches {pattern!r}; known: {', '.join(known)}")
+            configurations.extend(
+                (n, known[n].manifest) for n in names if (n, known[n].manifest) not in configurations
+            )
+    if not configurations and (args.exhaustive or mutant is not None):
+        if mutant is not None:
+            conf = next(c for c in STANDARD_CONFIGURATIONS if c.name == mutant.configuration)
+            configurations = [(conf.name, conf.manifest)]
+        else:
+            configurations = [(c.name, c.manifest) for c in STANDARD_CONFIGURATIONS]
+
+    context: AbstractContextManager[Any] = mutant.active() if mutant is not None else nullcontext(None)
+    with context as factory:
+        if args.exhaustive:
+            report = _exhaustive(args, configurations, checked, factory)
+        else:
+            report = _hypothesis(args, configurations, checked, factory)
+    if mutant is not None:
+        report["mutant"] = {"name": mutant.name, "invariant": mutant.invariant, "doc": mutant.doc}
+    if args.save:
+        _save(Path(args.save), report["violations"])
+    if args.output == "json":
+        json.dump(report, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_violations(report["violations"], args.save)
+    return EXIT_CHECK_FAILED if report["violations"] else EXIT_OK
+
+
+def _load(path: str) -> list[tuple[str, Mapping[str, Any]]]:
+    from podfsm.loader import load_pod_dicts
+    from podfsm.model.pod import PodModel
+
+    pods = load_pod_dicts(path)
+    name = "<stdin>" if path == "-" else path
+    out: list[tuple[str, Mapping[str, Any]]] = []
+    for i, pod in enumerate(pods):
+        PodModel(pod, source=name)  # the model's own checks of the spec, as a usage error
+        meta = pod.get("metadata") or {}
+        label = str(meta.get("name") or f"{Path(name).name}[{i}]")
+        out.append((label, pod))
+    return out
+
+
+# ----------------------------------------------------------------------------------- exhaustive
+
+
+def _exhaustive(
+    args: argparse.Namespace,
+    configurations: Sequence[tuple[str, Mapping[str, Any]]],
+    checked: Sequence[Any],
+    factory: Callable[[Mapping[str, Any]], Any] | None,
+) -> dict[str, Any]:
+    from podfsm.explorer import Bounds, explore
+
+    text = args.output == "text"
+    if text:
+        print(f"exhaustive check of {len(checked)} invariants over {len(configurations)} pods")
+        head = f"{'POD':<28} {'STATES':>8} {'TRANSITIONS':>11} {'DEPTH':>5} {'SECONDS':>8} {'STATES/S':>9}"
+        print(f"{head}  RESULT")
+    rows: list[dict[str, Any]] = []
+    violations: list[dict[str, Any]] = []
+    for name, manifest in configurations:
+        result = explore(
+            manifest,
+            name=name,
+            invariants=checked,
+            model_factory=factory,
+            bounds=Bounds.from_manifest(manifest, name),
+            symmetry=not args.no_symmetry,
+            max_states=args.max_states,
+            max_depth=args.max_depth,
+        )
+        rows.append(result.to_dict())
+        violations.extend(v.to_dict() for v in result.violations)
+        if text:
+            verdict = "ok" if result.ok else f"{len(result.violations)} violated"
+            if not result.complete:
+                verdict += " (cut)"
+            print(
+                f"{name:<28} {result.states:>8} {result.transitions:>11} {result.depth:>5} "
+                f"{result.seconds:>8.2f} {result.states_per_second:>9.0f}  {verdict}",
+                flush=True,
+            )
+    states = sum(r["distinctStates"] for r in rows)
+    seconds = sum(r["seconds"] for r in rows)
+    totals = {
+        "distinctStates": states,
+        "transitions": sum(r["transitions"] for r in rows),
+        "depth": max((r["depth"] for r in rows), default=0),
+        "seconds": round(seconds, 3),
+        "statesPerSecond": round(states / seconds, 1) if seconds > 0 else 0.0,
+        "complete": all(r["complete"] for r in rows),
+    }
+    if text:
+        print(
+            f"{'total':<28} {totals['distinctStates']:>8} {totals['transitions']:>11} {totals['depth']:>5} "
+            f"{seconds:>8.2f} {totals['statesPerSecond']:>9.0f}  "
+            + ("ok" if not violations else f"{len(violations)} violations")
+        )
+    return {
+        "mode": "exhaustive",
+        "invariants": [i.name for i in checked],
+        "configurations": rows,
+        "totals": totals,
+        "violations": violations,
+    }
+
+
+# ----------------------------------------------------------------------------------- hypothesis
+
+
+class _Found(Exception):
+    """A violation found by a Hypothesis example (raised so that Hypothesis shrinks it)."""
+
+    def __init__(
+        self, invariant: str, message: str, pod: Mapping[str, Any], events: list[dict[str, Any]]
+    ) -> None:
+        super().__init__(f"{invariant}: {message}")
+        self.record = {"invariant": invariant, "message": message, "pod": dict(pod), "events": events}
+
+
+def _hypothesis(
+    args: argparse.Namespace,
+    configurations: Sequence[tuple[str, Mapping[str, Any]]],
+    checked: Sequence[Any],
+    factory: Callable[[Mapping[str, Any]], Any] | None,
+) -> dict[str, Any]:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import seed as fix_seed
+    from hypothesis import strategies as st
+
+    from podfsm.explorer import replay
+    from podfsm.invariants import check
+    from podfsm.strategies import event_scripts, pod_specs
+
+    seed = args.seed if args.seed is not None else random.randrange(2**32)
+    text = args.output == "text"
+    config = settings(
+        max_examples=args.examples,
+        deadline=None,
+        database=None,
+        print_blob=False,
+        report_multiple_bugs=False,
+        suppress_health_check=list(HealthCheck),
+    )
+    targets: list[tuple[str, Mapping[str, Any] | None]] = list(configurations) or [("drawn pods", None)]
+    if text:
+        print(f"Hypothesis check of {len(checked)} invariants, {args.examples} examples per pod, seed {seed}")
+        print(f"{'POD':<28} {'EXAMPLES':>8} {'EVENTS':>8} {'SECONDS':>8}  RESULT")
+    rows: list[dict[str, Any]] = []
+    violations: list[dict[str, Any]] = []
+
+    def make_test(
+        manifest: Mapping[str, Any] | None, counts: dict[str, int]
+    ) -> Callable[[st.DataObject], None]:
+        def test_one(data: st.DataObject) -> None:
+            pod = manifest if manifest is not None else data.draw(pod_specs(), label="pod")
+            script = data.draw(event_scripts(pod, max_size=args.steps, model_factory=factory), label="events")
+            counts["examples"] += 1
+            counts["events"] += len(script)
+            for i, t in enumerate(_transitions(replay, pod, script, factory)):
+                found = check(t, checked)
+                if found:
+                    raise _Found(found[0].invariant, found[0].message, pod, script[:i])
+
+        return test_one
+
+    for name, manifest in targets:
+        counts = {"examples": 0, "events": 0}
+        test_one = make_test(manifest, counts)
+        runner = fix_seed(seed)(config(given(st.data())(test_one)))
+        started = time.perf_counter()
+        record: dict[str, Any] | None = None
+        try:
+            runner()
+        except _Found as exc:
+            record = {**exc.record, "configuration": name}
+            violations.append(record)
+        seconds = time.perf_counter() - started
+        rows.append({"configuration": name, **counts, "seconds": round(seconds, 3), "ok": record is None})
+        if text:
+            verdict = "ok" if record is None else f"violated: {record['invariant']}"
+            print(
+                f"{name:<28} {counts['examples']:>8} {counts['events']:>8} {seconds:>8.2f}  {verdict}",
+                flush=True,
+            )
+    return {
+        "mode": "hypothesis",
+        "seed": seed,
+        "examples": args.examples,
+        "invariants": [i.name for i in checked],
+        "runs": rows,
+        "violations": violations,
+    }
+
+
+def _transitions(
+    replay: Callable[..., list[Any]],
+    pod: Mapping[str, Any],
+    script: list[dict[str, Any]],
+    factory: Callable[[Mapping[str, Any]], Any] | None,
+) -> Iterator[Any]:
+    from podfsm.invariants import Context, Transition
+
+    model = (factory or _pod_model())(pod)
+    yield Transition(Context.of(model), None, None, model.snapshot())
+    yield from replay(pod, script, model_factory=factory)
+
+
+def _pod_model() -> Callable[[Mapping[str, Any]], Any]:
+    from podfsm.model.pod import PodModel
+
+    return PodModel
+
+
+# ----------------------------------------------------------------------------------- output
+
+
+def _print_violations(violations: Sequence[Mapping[str, Any]], saved: str | None) -> None:
+    for v in violations:
+        events = v["events"]
+        print()
+        print(f"VIOLATION {v['invariant']} ({v.get('configuration', '')}): {v['message']}")
+        print(f"counterexample: {len(events)} events; replay with `podfsm simulate POD EVENTS`")
+        print(f"POD: {json.dumps(v['pod'])}")
+        print("EVENTS:")
+        for e in events:
+            print(f"  - {json.dumps(e)}")
+    if violations and saved:
+        print(f"\ncounterexamples written to {saved}/")
+
+
+def _file_stem(v: Mapping[str, Any]) -> str:
+    raw = f"{v.get('configuration', 'pod')}--{v['invariant']}"
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in raw)
+
+
+def _save(directory: Path, violations: Sequence[Mapping[str, Any]]) -> None:
+    if not violations:
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for v in violations:
+            stem = _file_stem(v)
+            (directory / f"{stem}.pod.json").write_text(json.dumps(v["pod"], indent=2) + "\n")
+            (directory / f"{stem}.events.json").write_text(json.dumps(v["events"], indent=2) + "\n")
+    except OSError as exc:
+        raise UsageError(f"--save {directory}: {exc.strerror or exc}") from None
+
+
+def _print_list(output: str) -> None:
+    from podfsm.explorer import STANDARD_CONFIGURATIONS
+    from podfsm.invariants import INVARIANTS
+    from podfsm.mutants import MUTANTS
+
+    if output == "json":
+        json.dump(
+            {
+                "invariants": [
+                    {"name": i.name, "statement": i.statement, "scope": i.scope} for i in INVARIANTS.values()
+                ],
+                "configurations": [
+                    {"name": c.name, "doc": c.doc, "bounds": c.bounds.to_dict()}
+                    for c in STANDARD_CONFIGURATIONS
+                ],
+                "mutants": [
+                    {"name": m.name, "invariant": m.invariant, "doc": m.doc} for m in MUTANTS.values()
+                ],
+            },
+            sys.stdout,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+        return
+    print("invariants:")
+    for i in INVARIANTS.values():
+        print(f"  {i.name:<48} {i.statement}")
+    print("standard configurations:")
+    for c in STANDARD_CONFIGURATIONS:
+        bounds = json.dumps(c.bounds.to_dict()) if c.bounds.to_dict() else "unbounded"
+        print(f"  {c.name:<28} {c.doc}; {bounds}")
+    print("mutants:")
+    for m in MUTANTS.values():
+        print(f"  {m.name:<32} breaks {m.invariant}: {m.doc}")

@@ -1,0 +1,140 @@
+"""A Hypothesis state machine over the composed pod model that checks every invariant after every step.
+
+:class:`PodLifecycleMachine` draws a pod (:func:`podfsm.strategies.pod_specs`) and a flavour,
+then, step by step, an event the world could send (:func:`podfsm.strategies.next_event`, now and
+then one the model must refuse), applies it, and checks the invariants of
+:mod:`podfsm.invariants` on the step. A failure raises :class:`InvariantViolated`, whose message
+is the shrunk counterexample in the ``podfsm simulate`` format: the pod and the event list,
+ready to save and replay::
+
+    podfsm simulate pod.json events.json
+
+Use it in pytest as ``TestPodLifecycle = PodLifecycleMachine.TestCase``, or
+subclass it: set :attr:`~PodLifecycleMachine.pods` to draw your own pods, override
+:meth:`~PodLifecycleMachine.model_for` to step a different model, or
+:meth:`~PodLifecycleMachine.on_step` to drive the system under test with the same events and
+compare it with ``transition.pod``::
+
+    class MySystemMachine(PodLifecycleMachine):
+        def on_step(self, transition):
+            if transition.refused is None:
+                mine = my_system.apply(transition.event.to_dict())
+                assert mine["status"]["phase"] == transition.pod["status"]["phase"]
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from podfsm.errors import IllegalEvent
+from podfsm.invariants import Context, Invariant, Transition, Violation, check
+from podfsm.model.pod import PodModel
+from podfsm.strategies import FLAVOURS, next_event, pod_specs
+
+__all__ = ["InvariantViolated", "PodLifecycleMachine", "format_counterexample"]
+
+
+def format_counterexample(
+    pod: Mapping[str, Any], events: Sequence[Mapping[str, Any]], violation: Violation
+) -> str:
+    """A violation and its script as ``podfsm simulate`` reads them: the pod file, then the events file."""
+    lines = [
+        f"invariant {violation.invariant} violated: {violation.message}",
+        f"replay with `podfsm simulate pod.json events.json` ({len(events)} events):",
+        "--- pod.json",
+        json.dumps(pod),
+        "--- events.json",
+        "[",
+    ]
+    lines += [f"  {json.dumps(dict(e))}{',' if i < len(events) - 1 else ''}" for i, e in enumerate(events)]
+    lines.append("]")
+    return "\n".join(lines)
+
+
+class InvariantViolated(AssertionError):
+    """An invariant failed; ``str()`` is the counterexample in the ``podfsm simulate`` format."""
+
+    def __init__(
+        self, pod: Mapping[str, Any], events: Sequence[Mapping[str, Any]], violation: Violation
+    ) -> None:
+        self.pod = dict(pod)
+        self.events = [dict(e) for e in events]
+        self.violation = violation
+        super().__init__(format_counterexample(self.pod, self.events, violation))
+
+
+class PodLifecycleMachine(RuleBasedStateMachine):
+    """Steps the pod model with drawn events and checks every invariant after every step."""
+
+    pods: ClassVar[st.SearchStrategy[dict[str, Any]]] = pod_specs()
+    """The pods to draw (override in a subclass to test your own)."""
+
+    checked_invariants: ClassVar[Sequence[Invariant] | None] = None
+    """The invariants to check (default: all of :data:`podfsm.invariants.INVARIANTS`)."""
+
+    illegal_every: ClassVar[int] = 8
+    """About one step in this many draws from events the model may have to refuse."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pod: dict[str, Any] = {}
+        self.model: PodModel | None = None
+        self.context: Context | None = None
+        self.flavour = "anything"
+        self.script: list[dict[str, Any]] = []
+        self.last: Transition | None = None
+        self.refused_event: dict[str, Any] | None = None
+
+    def model_for(self, pod: Mapping[str, Any]) -> PodModel:
+        """The model to step for ``pod`` (override to check a variant)."""
+        return PodModel(pod)
+
+    def on_step(self, transition: Transition) -> None:
+        """Called after each step, accepted or refused: drive your system under test here."""
+
+    @initialize(data=st.data())
+    def create_pod(self, data: st.DataObject) -> None:
+        """Draw a pod and what its life leans toward."""
+        self.pod = data.draw(self.pods, label="pod")
+        self.flavour = data.draw(st.sampled_from(FLAVOURS), label="flavour")
+        self.model = self.model_for(self.pod)
+        self.context = Context.of(self.model)
+        self.last = Transition(self.context, None, None, self.model.snapshot())
+
+    @rule(data=st.data())
+    def send_event(self, data: st.DataObject) -> None:
+        """The world sends one event; the model reacts or refuses it."""
+        model, context = self.model, self.context
+        assert model is not None and context is not None
+        wild = model.gone or data.draw(st.integers(0, self.illegal_every - 1), label="wild") == 0
+        ev = data.draw(next_event(model, self.flavour, include_illegal=wild), label="event")
+        before = model.snapshot()
+        self.script.append(ev.to_dict())
+        try:
+            after = model.apply(ev)
+        except IllegalEvent as exc:
+            self.last = Transition(context, before, ev, model.snapshot(), refused=exc)
+            self.on_step(self.last)
+            self.script.pop()  # simulate stops at a refused event; keep the script replayable
+            self.refused_event = ev.to_dict()
+            return
+        self.refused_event = None
+        self.last = Transition(context, before, ev, after)
+        self.on_step(self.last)
+
+    @invariant()
+    def invariants_hold(self) -> None:
+        """Every invariant holds on the last step."""
+        if self.last is None:
+            return
+        violations = check(self.last, self.checked_invariants)
+        if violations:
+            events = list(self.script)
+            if self.last.refused is not None and self.refused_event is not None:
+                events.append(self.refused_event)
+            raise InvariantViolated(self.pod, events, violations[0])
