@@ -1,4 +1,4 @@
-"""Small I/O helpers shared by the command line and generators: deterministic JSON, atomic writes."""
+"""Small helpers shared by the command line, loaders and generators: JSON, atomic writes, messages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +42,24 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def describe(value: object, *, json_words: bool = False, preview: bool = False) -> str:
+    """How a value's type reads in an error message: ``a mapping``, ``an array``, ``null``, ...
+
+    ``json_words`` speaks of JSON objects and arrays (for files of JSON); ``preview`` shows the
+    start of a string.
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return f"a string ({value[:40]!r})" if preview else "a string"
+    if isinstance(value, Mapping):
+        return "an object" if json_words else "a mapping"
+    if isinstance(value, list | tuple):
+        return "an array" if json_words else "a list"
+    return f"a {type(value).__name__}"

@@ -46,6 +46,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from podfsm._io import describe
 from podfsm.errors import ManifestError, PodFSMError, UsageError
 from podfsm.oracle import human_duration, kubectl_columns, pod_conditions, pod_phase
 
@@ -197,14 +198,14 @@ def load_cases(path: str | os.PathLike[str]) -> list[Case]:
     except json.JSONDecodeError as exc:
         raise ManifestError(name, f"invalid JSON: {exc.msg}", f"line {exc.lineno}") from exc
     if not isinstance(data, list):
-        raise ManifestError(name, f"expected a JSON array of cases, got {_json_kind(data)}")
+        raise ManifestError(name, f"expected a JSON array of cases, got {describe(data, json_words=True)}")
     short = Path(path).name
     cases = []
     seen: set[str] = set()
     for i, raw in enumerate(data):
         where = f"case [{i}]"
         if not isinstance(raw, dict):
-            raise ManifestError(name, f"expected an object, got {_json_kind(raw)}", where)
+            raise ManifestError(name, f"expected an object, got {describe(raw, json_words=True)}", where)
         case_id = raw.get("id")
         if not isinstance(case_id, str) or not case_id:
             raise ManifestError(name, "missing a string 'id'", where)
@@ -215,9 +216,13 @@ def load_cases(path: str | os.PathLike[str]) -> list[Case]:
         if "expect" not in raw:
             raise ManifestError(name, "missing 'expect'", where)
         if "pod" in raw and not isinstance(raw["pod"], dict):
-            raise ManifestError(name, f"'pod' must be an object, got {_json_kind(raw['pod'])}", where)
+            raise ManifestError(
+                name, f"'pod' must be an object, got {describe(raw['pod'], json_words=True)}", where
+            )
         if "context" in raw and not isinstance(raw["context"], dict):
-            raise ManifestError(name, f"'context' must be an object, got {_json_kind(raw['context'])}", where)
+            raise ManifestError(
+                name, f"'context' must be an object, got {describe(raw['context'], json_words=True)}", where
+            )
         if "now" in raw and raw["now"] is not None:
             try:
                 _parse_now(raw["now"])
@@ -251,16 +256,22 @@ def _check_expect(raw: Mapping[str, Any], name: str, where: str) -> None:
     if kind == "duration":
         if not isinstance(expect, str):
             raise ManifestError(
-                name, f"'expect' of a duration case must be a string, got {_json_kind(expect)}", where
+                name,
+                f"'expect' of a duration case must be a string, got {describe(expect, json_words=True)}",
+                where,
             )
         ns = raw["nanoseconds"]
         if ns is not None and (isinstance(ns, bool) or not isinstance(ns, int | float)):
-            raise ManifestError(name, f"'nanoseconds' must be a number or null, got {_json_kind(ns)}", where)
+            raise ManifestError(
+                name, f"'nanoseconds' must be a number or null, got {describe(ns, json_words=True)}", where
+            )
         return
     if kind is None:
         return
     if not isinstance(expect, dict):
-        raise ManifestError(name, f"'expect' must be an object, got {_json_kind(expect)}", where)
+        raise ManifestError(
+            name, f"'expect' must be an object, got {describe(expect, json_words=True)}", where
+        )
     if kind == "phase" and "phase" not in expect:
         raise ManifestError(name, "'expect' of a getPhase case has no 'phase'", where)
     if kind == "conditions":
@@ -385,7 +396,7 @@ def compare(case: Case, got: Any) -> Result:
 
 def _parse_now(value: Any) -> datetime:
     if not isinstance(value, str):
-        raise ValueError(f"expected an RFC 3339 timestamp string, got {_json_kind(value)}")
+        raise ValueError(f"expected an RFC 3339 timestamp string, got {describe(value, json_words=True)}")
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
         raise ValueError(f"timestamp without a zone: {value!r}")
@@ -608,22 +619,6 @@ def summarize(results: Iterable[Result]) -> Summary:
 
 # --------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 def _jsonable(value: Any) -> Any:

@@ -35,6 +35,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import yaml
 
+from podfsm._io import describe
 from podfsm.errors import ManifestError
 
 if TYPE_CHECKING:  # podfsm.api (pydantic) is imported when needed: load_pod_dicts never needs it
@@ -160,42 +161,27 @@ def _skip_whitespace(text: str, pos: int) -> int:
     return match.end() if match else pos
 
 
-def _kind_of(value: object) -> str:
-    """How a JSON value's type reads in an error message."""
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return f"a string ({value[:40]!r})"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    return "null" if value is None else type(value).__name__
-
-
 def _pod_problem(obj: object) -> tuple[Path, str] | None:
     """What makes ``obj`` unusable as a pod, as ``(relative field path, problem)``, or ``None``."""
     if not isinstance(obj, dict):
-        return (), f"expected a Pod (a mapping), got {_kind_of(obj)}"
+        return (), f"expected a Pod (a mapping), got {describe(obj, preview=True)}"
     kind = obj.get("kind")
     if kind is not None and kind != "Pod":
         return ("kind",), f"{kind!r} is not Pod: podfsm loads Pods, Lists of Pods and watch events"
     for key in ("metadata", "status"):
         value = obj.get(key)
         if value is not None and not isinstance(value, dict):
-            return (key,), f"must be a mapping, got {_kind_of(value)}"
+            return (key,), f"must be a mapping, got {describe(value, preview=True)}"
     spec = obj.get("spec")
     if spec is None:
         return ("spec",), "a Pod needs a spec with at least one container"
     if not isinstance(spec, dict):
-        return ("spec",), f"must be a mapping, got {_kind_of(spec)}"
+        return ("spec",), f"must be a mapping, got {describe(spec, preview=True)}"
     containers = spec.get("containers")
     if not containers:
         return ("spec", "containers"), "a Pod needs at least one container"
     if not isinstance(containers, list):
-        return ("spec", "containers"), f"must be a list, got {_kind_of(containers)}"
+        return ("spec", "containers"), f"must be a list, got {describe(containers, preview=True)}"
     return None
 
 
@@ -321,7 +307,9 @@ class PodFile:
             if kind in _LIST_KINDS:
                 items = obj.get("items") or []
                 if not isinstance(items, list):
-                    raise self._error(doc, (*path, "items"), f"must be a list, got {_kind_of(items)}")
+                    raise self._error(
+                        doc, (*path, "items"), f"must be a list, got {describe(items, preview=True)}"
+                    )
                 for i, item in enumerate(items):
                     self._add(item, doc, path, ("items", i), out, visit, where)
                 return

@@ -16,7 +16,7 @@ from __future__ import annotations
 import operator
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -168,6 +168,13 @@ class PodState:
     stop_started_at: float | None = None
     stop_grace: float | None = None
     deletion_requested_at: float | None = None
+
+
+# PodState's pod-level fields, which PodModel keeps as attributes of the same names (restore copies
+# them back); the machines' states (phase, containers, conditions) are restored through transitions.
+_POD_SCALAR_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(PodState) if f.name not in ("phase", "containers", "conditions")
+)
 
 
 @dataclass
@@ -406,29 +413,7 @@ class PodModel:
 
     def restore(self, s: PodState) -> None:
         """Put the model back into a state taken by :meth:`snapshot`."""
-        for f in (
-            "now",
-            "bound",
-            "node",
-            "gated",
-            "unschedulable",
-            "start_time",
-            "initialized",
-            "deletion_at",
-            "deletion_grace",
-            "stopping",
-            "pod_reason",
-            "pod_message",
-            "disruption",
-            "node_lost_at",
-            "sandbox_gone",
-            "gone",
-            "custom_conditions",
-            "pending_failure",
-            "stop_started_at",
-            "stop_grace",
-            "deletion_requested_at",
-        ):
+        for f in _POD_SCALAR_FIELDS:
             setattr(self, f, getattr(s, f))
         # set_state only where the state differs (setting an equal state changes nothing)
         if self._phase.state != s.phase:

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
+from podfsm._io import describe
 from podfsm.errors import InvalidPod
 
 __all__ = ["EMPTY", "SHAPE_ERRORS", "as_pod", "diagnose", "gate", "spec_of"]
@@ -39,10 +40,10 @@ def as_pod(pod: object) -> Pod:
         data = dump(by_alias=True, exclude_unset=True, exclude_none=True, mode="json")
         if isinstance(data, Mapping):
             return data
-        raise InvalidPod(f"model_dump() gave {_kind(data)}, not a mapping", "pod")
+        raise InvalidPod(f"model_dump() gave {describe(data)}, not a mapping", "pod")
     if isinstance(pod, Mapping):
         return pod
-    raise InvalidPod(f"expected a Pod object (a mapping with a spec), got {_kind(pod)}", "pod")
+    raise InvalidPod(f"expected a Pod object (a mapping with a spec), got {describe(pod)}", "pod")
 
 
 def spec_of(pod: Pod) -> Mapping[str, Any]:
@@ -62,17 +63,17 @@ def spec_of(pod: Pod) -> Mapping[str, Any]:
                 f"a {kind} is not a Pod" if isinstance(kind, str) and kind != "Pod" else "not a Pod object?"
             )
             raise InvalidPod(f"missing ({what})", "spec")
-        raise InvalidPod(f"expected a mapping, got {_kind(spec)}", "spec")
+        raise InvalidPod(f"expected a mapping, got {describe(spec)}", "spec")
     for field in ("containers", "initContainers"):
         items = spec.get(field)
         if items:
             if type(items) is not list and (isinstance(items, str | bytes) or not isinstance(items, tuple)):
-                raise InvalidPod(f"expected a list, got {_kind(items)}", f"spec.{field}")
+                raise InvalidPod(f"expected a list, got {describe(items)}", f"spec.{field}")
             for i, c in enumerate(items):
                 if type(c) is not dict and not isinstance(c, Mapping):
-                    raise InvalidPod(f"expected a mapping, got {_kind(c)}", f"spec.{field}[{i}]")
+                    raise InvalidPod(f"expected a mapping, got {describe(c)}", f"spec.{field}[{i}]")
         elif items is not None and not isinstance(items, list | tuple):
-            raise InvalidPod(f"expected a list, got {_kind(items)}", f"spec.{field}")
+            raise InvalidPod(f"expected a list, got {describe(items)}", f"spec.{field}")
     return spec
 
 
@@ -86,22 +87,6 @@ def gate(feature_gates: Mapping[str, bool] | None, name: str, default: bool) -> 
     return value
 
 
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return f"a {type(value).__name__}"
-
-
 class _Checker:
     """Walks a pod object and raises InvalidPod at the first field of the wrong shape."""
 
@@ -111,14 +96,14 @@ class _Checker:
                 raise InvalidPod("missing (not a Pod object?)", where)
             return EMPTY
         if not isinstance(value, Mapping):
-            raise InvalidPod(f"expected a mapping, got {_kind(value)}", where)
+            raise InvalidPod(f"expected a mapping, got {describe(value)}", where)
         return value
 
     def items(self, value: object, where: str) -> Sequence[Any]:
         if value is None:
             return ()
         if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
-            raise InvalidPod(f"expected a list, got {_kind(value)}", where)
+            raise InvalidPod(f"expected a list, got {describe(value)}", where)
         return value
 
     def scalar(self, parent: Mapping[str, Any], key: str, types: tuple[type, ...], where: str) -> None:
@@ -128,7 +113,7 @@ class _Checker:
         ok = False if isinstance(value, bool) and bool not in types else isinstance(value, types)
         if not ok:
             wanted = " or ".join("an integer" if t is int else f"a {t.__name__}" for t in types)
-            raise InvalidPod(f"expected {wanted}, got {_kind(value)}", f"{where}.{key}")
+            raise InvalidPod(f"expected {wanted}, got {describe(value)}", f"{where}.{key}")
 
     def container(self, value: object, where: str) -> None:
         c = self.mapping(value, where, required=True)
@@ -142,7 +127,9 @@ class _Checker:
             self.scalar(codes, "operator", (str,), f"{rw}.exitCodes")
             for j, code in enumerate(self.items(codes.get("values"), f"{rw}.exitCodes.values")):
                 if isinstance(code, bool) or not isinstance(code, int):
-                    raise InvalidPod(f"expected an integer, got {_kind(code)}", f"{rw}.exitCodes.values[{j}]")
+                    raise InvalidPod(
+                        f"expected an integer, got {describe(code)}", f"{rw}.exitCodes.values[{j}]"
+                    )
 
     def state(self, value: object, where: str) -> None:
         s = self.mapping(value, where)
