@@ -1,7 +1,7 @@
 """Benchmark: the exhaustive explorer over the standard matrix.
 
-For every configuration of :data:`podfsm.explorer.STANDARD_CONFIGURATIONS` (what ``podfsm check
---exhaustive`` explores), :func:`podfsm.explorer.explore` with every invariant, as the command
+For every configuration of :data:`podfsm.verifier.explorer.STANDARD_CONFIGURATIONS` (what ``podfsm check
+--exhaustive`` explores), :func:`podfsm.verifier.explorer.explore` with every invariant, as the command
 runs it: distinct states, transitions, seconds and distinct states per second. Then, over the
 configurations that finished with at least ``MIN_STATES`` states, how run time grows with the
 number of states: the least-squares slope of log(seconds) against log(states) (1.0 means cost
@@ -29,7 +29,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from podfsm.explorer import STANDARD_CONFIGURATIONS, explore
+from podfsm.verifier.explorer import STANDARD_CONFIGURATIONS, explore
 
 NAME = "explorer"
 MATRIX_TARGET_S = 60.0

@@ -40,10 +40,10 @@ if __package__ in (None, ""):
 from transitions import Machine
 
 from podfsm.errors import IllegalEvent
-from podfsm.events import parse_event
-from podfsm.machines import container as ctm
+from podfsm.model.events import parse_event
+from podfsm.model.machines import container as ctm
 from podfsm.model.pod import PodModel
-from podfsm.simulation import simulate
+from podfsm.model.simulation import simulate
 
 NAME = "simulate"
 TARGET = 10.0

@@ -1,10 +1,10 @@
 """Benchmark: Hypothesis stateful testing of the model, in steps per second.
 
-Runs each ``RuleBasedStateMachine`` that :mod:`podfsm.stateful` defines (the ones with rules)
+Runs each ``RuleBasedStateMachine`` that :mod:`podfsm.verifier.stateful` defines (the ones with rules)
 through ``hypothesis.stateful.run_state_machine_as_test`` with fixed settings (derandomized, no
 example database, no deadline, generation only, ``STEPS`` steps per example) and counts the
 steps it really ran (every step is followed by one ``check_invariants`` call, which checks every
-invariant of :mod:`podfsm.invariants`). Time is wall time of the whole run, Hypothesis' own
+invariant of :mod:`podfsm.verifier.invariants`). Time is wall time of the whole run, Hypothesis' own
 drawing and bookkeeping included, since that is what the test suite pays. A run that finds a
 violation stops there; the steps it ran still count, and the failure is reported beside the
 figures (finding it is the tests' job, not the benchmark's).
@@ -35,9 +35,9 @@ from hypothesis import stateful as hypothesis_stateful
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
 from benchmarks import Unavailable
-from podfsm.invariants import INVARIANTS
+from podfsm.verifier.invariants import INVARIANTS
 
-stateful = importlib.import_module("podfsm.stateful")  # ModuleNotFoundError until it exists
+stateful = importlib.import_module("podfsm.verifier.stateful")  # ModuleNotFoundError until it exists
 
 NAME = "stateful"
 STEPS = 50  # Hypothesis' default stateful_step_count
@@ -47,7 +47,7 @@ _RULE_MARKER = getattr(hypothesis_stateful, "RULE_MARKER", "hypothesis_stateful_
 
 
 def machines() -> list[type[RuleBasedStateMachine]]:
-    """The state machines :mod:`podfsm.stateful` defines, those that have rules."""
+    """The state machines :mod:`podfsm.verifier.stateful` defines, those that have rules."""
     found = [
         v
         for v in vars(stateful).values()
@@ -57,7 +57,9 @@ def machines() -> list[type[RuleBasedStateMachine]]:
         and any(hasattr(f, _RULE_MARKER) for _, f in inspect.getmembers(v))
     ]
     if not found:
-        raise Unavailable("not available yet (podfsm.stateful defines no RuleBasedStateMachine with rules)")
+        raise Unavailable(
+            "not available yet (podfsm.verifier.stateful defines no RuleBasedStateMachine with rules)"
+        )
     return found
 
 

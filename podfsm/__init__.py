@@ -6,9 +6,10 @@ Three faces:
   container's state and the pod conditions, composed by the restart-policy table and driven by
   lifecycle events (:func:`simulate`);
 - the verifier: named invariants checked by Hypothesis and by an exhaustive explorer
-  (:mod:`podfsm.invariants`, :mod:`podfsm.strategies`, ``podfsm check``);
+  (:mod:`podfsm.verifier`, ``podfsm check``);
 - the oracle: pure functions that say what the kubelet and ``kubectl get pods`` would say for
-  any real Pod object (:mod:`podfsm.oracle`), with a conformance runner.
+  any real Pod object (:mod:`podfsm.oracle`), and checks of other implementations
+  (:mod:`podfsm.conformance`).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from podfsm.loader import load
-    from podfsm.simulation import simulate
+    from podfsm.model.simulation import simulate
 
 
 def __getattr__(name: str) -> Any:
@@ -52,7 +53,7 @@ def __getattr__(name: str) -> Any:
 
         return load
     if name == "simulate":
-        from podfsm.simulation import simulate
+        from podfsm.model.simulation import simulate
 
         return simulate
     raise AttributeError(f"module 'podfsm' has no attribute {name!r}")

@@ -1,7 +1,7 @@
 """State diagrams drawn from the machines the model runs: ``podfsm diagram`` and :func:`draw_run`.
 
 Nothing here is drawn by hand. Every diagram is a ``transitions`` :class:`GraphMachine` built
-with :func:`~podfsm.machines.base.build_machine` from a :class:`~podfsm.machines.base.MachineDef`
+with :func:`~podfsm.model.machines.base.build_machine` from a :class:`~podfsm.model.machines.base.MachineDef`
 and drawn by ``transitions``' diagram support on its **graphviz** engine. The engine is asserted:
 ``transitions`` falls back silently to Mermaid when the Python package ``graphviz`` is missing,
 and podfsm raises :class:`DiagramError` instead.
@@ -46,13 +46,13 @@ from transitions.extensions.diagrams import GraphMachine
 
 from podfsm._io import write_atomic
 from podfsm.errors import IllegalEvent, PodFSMError, UsageError
-from podfsm.machines import CONDITION_MACHINES, CONTAINER_MACHINE, PHASE_MACHINE
-from podfsm.machines.base import MachineDef, Row, State, build_machine
-from podfsm.machines.container import KILLING
+from podfsm.model.machines import CONDITION_MACHINES, CONTAINER_MACHINE, PHASE_MACHINE
+from podfsm.model.machines.base import MachineDef, Row, State, build_machine
+from podfsm.model.machines.container import KILLING
 from podfsm.model.pod import PodModel, PodState
 
 if TYPE_CHECKING:
-    from podfsm.simulation import Step
+    from podfsm.model.simulation import Step
 
 __all__ = [
     "DIAGRAMS",
@@ -748,21 +748,21 @@ def _specs() -> dict[str, DiagramSpec]:
             "pod-phase",
             "Pod phase (pod-phase)",
             PHASE_MACHINE.doc,
-            "podfsm.machines.phase",
+            "podfsm.model.machines.phase",
             _machine("pod-phase", PHASE_MACHINE, "Pod phase (pod-phase)"),
         ),
         DiagramSpec(
             "container-state",
             "Container state (container-state)",
             CONTAINER_MACHINE.doc,
-            "podfsm.machines.container",
+            "podfsm.model.machines.container",
             _machine("container-state", CONTAINER_MACHINE, "Container state (container-state)"),
         ),
         DiagramSpec(
             "conditions",
             "Pod conditions (one machine per condition type)",
             "Each condition type's own small machine: Absent until first reported, then True or False.",
-            "podfsm.machines.conditions",
+            "podfsm.model.machines.conditions",
             _conditions_graph,
         ),
         DiagramSpec(
@@ -806,7 +806,7 @@ def _specs() -> dict[str, DiagramSpec]:
             "A run drawn by draw_run: crash loop, back-off, restart, deletion",
             "An example of podfsm simulate --diagram: the path of one run over its pod's composed diagram,"
             " each step numbered.",
-            "podfsm.simulation",
+            "podfsm.model.simulation",
             _run("run-crash-loop", run_pod, RUN_EXAMPLE_EVENTS),
             run_pod,
             None,
@@ -831,7 +831,7 @@ RUN_EXAMPLE_EVENTS: tuple[Mapping[str, Any], ...] = (
 
 def _run(name: str, pod: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> Callable[[], Any]:
     def build_it() -> Any:
-        from podfsm.simulation import simulate
+        from podfsm.model.simulation import simulate
 
         return run_graph(simulate(pod, events), comment=f"{name}: {GENERATED_NOTE}")
 

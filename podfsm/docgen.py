@@ -5,7 +5,7 @@ is copied by hand: the machine pages (states, the transition table in priority o
 row's guards, doc line and upstream location, the guards' one-line docstrings, the diagram), the
 restart-policy table and the composed diagrams, the event types and their JSON form (from the
 pydantic event models), the ``kubectl get pods`` STATUS vocabulary with a verified example of what
-produces each value, and the invariant catalogue (from :mod:`podfsm.invariants`).
+produces each value, and the invariant catalogue (from :mod:`podfsm.verifier.invariants`).
 
 Each generated file starts with :data:`MARKER`. Output is deterministic, so a test regenerates
 the pages and fails when the committed ones differ (:func:`stale`); ``--check`` does the same
@@ -162,8 +162,8 @@ def _machine_page(defn: Any, name: str, module: str, variable: str) -> str:
 
 
 def _conditions_page() -> str:
-    from podfsm.machines import CONDITION_MACHINES
-    from podfsm.machines import conditions as mod
+    from podfsm.model.machines import CONDITION_MACHINES
+    from podfsm.model.machines import conditions as mod
 
     sections = []
     for ctype, defn in CONDITION_MACHINES.items():
@@ -173,7 +173,7 @@ def _conditions_page() -> str:
         docstring(mod),
         diagram_link("conditions", "condition machines"),
         "One box per condition type, in the order the kubelet writes them into `status.conditions`; "
-        "drawn by `podfsm diagram` from `podfsm.machines.conditions.CONDITION_MACHINES`.",
+        "drawn by `podfsm diagram` from `podfsm.model.machines.conditions.CONDITION_MACHINES`.",
         *sections,
     )
 
@@ -226,8 +226,8 @@ def _sequencing_page() -> str:
 
 
 def _restart_policy_page() -> str:
-    from podfsm.machines import restart_policy as mod
-    from podfsm.machines.restart_policy import RESTART_POLICY_TABLE
+    from podfsm.model.machines import restart_policy as mod
+    from podfsm.model.machines.restart_policy import RESTART_POLICY_TABLE
 
     rows = table(
         ("Container", "Policy", "How it ended", "The kubelet", "The phase", "Upstream"),
@@ -252,7 +252,7 @@ def _restart_policy_page() -> str:
         "Restart policies",
         docstring(mod),
         "## The restart-policy table",
-        "`podfsm.machines.restart_policy.RESTART_POLICY_TABLE`, as the model reads it: "
+        "`podfsm.model.machines.restart_policy.RESTART_POLICY_TABLE`, as the model reads it: "
         "(container, effective policy, how the run ended) → what the kubelet does and what it means "
         "for the phase.",
         rows,
@@ -330,7 +330,7 @@ def _sample(key: str, annotation: Any) -> Any:
 
 
 def _example(model: Any) -> dict[str, Any]:
-    from podfsm.events import parse_event
+    from podfsm.model.events import parse_event
 
     ev: dict[str, Any] = {"type": model.model_fields["type"].default}
     for name, info in model.model_fields.items():
@@ -344,10 +344,10 @@ def _example(model: Any) -> dict[str, Any]:
 def _events_page() -> str:
     import json
 
-    from podfsm import events as mod
     from podfsm._io import dumps
-    from podfsm.events import EVENT_TYPES
-    from podfsm.simulation import simulate
+    from podfsm.model import events as mod
+    from podfsm.model.events import EVENT_TYPES
+    from podfsm.model.simulation import simulate
 
     sections = []
     for model in EVENT_TYPES:
@@ -459,7 +459,7 @@ class StatusExample:
     def pod_object(self) -> dict[str, Any]:
         """The pod object whose STATUS is shown: the simulation's last pod, or the given object."""
         from podfsm.model.pod import PodModel
-        from podfsm.simulation import simulate
+        from podfsm.model.simulation import simulate
 
         base = STATUS_PODS[self.pod]
         if self.given is not None:
@@ -692,11 +692,11 @@ def _status_page() -> str:
 
 def _invariants_page() -> str:
     try:
-        registry = importlib.import_module("podfsm.invariants")
+        registry = importlib.import_module("podfsm.verifier.invariants")
     except ModuleNotFoundError:
         return page(
             "Invariant catalogue",
-            "The invariant registry `podfsm.invariants` is not part of this build yet; this page is "
+            "The invariant registry `podfsm.verifier.invariants` is not part of this build yet; this page is "
             "regenerated from it when it is.",
         )
     invariants: Mapping[str, Any] = registry.INVARIANTS
@@ -709,7 +709,8 @@ def _invariants_page() -> str:
     return page(
         "Invariant catalogue",
         docstring(registry),
-        f"{len(rows)} invariants, in catalogue order (`podfsm.invariants.INVARIANTS`). Scope says what "
+        f"{len(rows)} invariants, in catalogue order (`podfsm.verifier.invariants.INVARIANTS`). "
+        "Scope says what "
         "a predicate reads: " + "; ".join(f"`{k}`: {v}" for k, v in scopes.items()) + ".",
         table(("Invariant", "Statement", "Scope", "Upstream"), rows),
     )
@@ -730,14 +731,14 @@ MACHINE_PAGES: dict[str, str] = {
 
 def pages() -> dict[str, str]:
     """Every generated page: path relative to the docs folder -> Markdown text."""
-    from podfsm.machines import CONTAINER_MACHINE, PHASE_MACHINE
+    from podfsm.model.machines import CONTAINER_MACHINE, PHASE_MACHINE
 
     builders: dict[str, Callable[[], str]] = {
         "machines/pod-phase.md": lambda: _machine_page(
-            PHASE_MACHINE, "pod-phase", "podfsm.machines.phase", "PHASE_MACHINE"
+            PHASE_MACHINE, "pod-phase", "podfsm.model.machines.phase", "PHASE_MACHINE"
         ),
         "machines/container-state.md": lambda: _machine_page(
-            CONTAINER_MACHINE, "container-state", "podfsm.machines.container", "CONTAINER_MACHINE"
+            CONTAINER_MACHINE, "container-state", "podfsm.model.machines.container", "CONTAINER_MACHINE"
         ),
         "machines/conditions.md": _conditions_page,
         "machines/sequencing.md": _sequencing_page,

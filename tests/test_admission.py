@@ -1,4 +1,4 @@
-"""API-server admission of a Pod: podfsm.admission against upstream defaulting and validation.
+"""API-server admission of a Pod: podfsm.model.admission against upstream defaulting and validation.
 
 Upstream: pkg/apis/core/v1/defaults.go (defaulting), pkg/apis/core/validation/validation.go
 (ValidatePodCreate and what it calls), staging/src/k8s.io/apimachinery/pkg/util/validation/field/
@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from podfsm.admission import (
+from podfsm.errors import AdmissionError, ManifestError
+from podfsm.model.admission import (
     GENERATE_NAME_ALPHABET,
     NAMESPACE_MISMATCH,
     admit,
@@ -23,7 +24,6 @@ from podfsm.admission import (
     image_pull_policy,
     validate,
 )
-from podfsm.errors import AdmissionError, ManifestError
 
 DATA = Path(__file__).parent / "data"
 

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from podfsm.cli import main
-from podfsm.invariants import INVARIANTS
-from podfsm.mutants import MUTANTS
+from podfsm.verifier.invariants import INVARIANTS
+from podfsm.verifier.mutants import MUTANTS
 
 COUNTS = json.loads((Path(__file__).parent / "data" / "explorer_counts.json").read_text())
 

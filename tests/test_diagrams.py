@@ -24,8 +24,8 @@ from podfsm import diagrams
 from podfsm.cli import diagram as diagram_cli
 from podfsm.diagrams import DIAGRAMS, DiagramError, build, render
 from podfsm.errors import UsageError
-from podfsm.machines import CONDITION_MACHINES, CONTAINER_MACHINE, PHASE_MACHINE
-from podfsm.machines.base import MachineDef
+from podfsm.model.machines import CONDITION_MACHINES, CONTAINER_MACHINE, PHASE_MACHINE
+from podfsm.model.machines.base import MachineDef
 from podfsm.vocab import Phase
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,7 +132,7 @@ def test_svg_has_no_environment_noise() -> None:
 
 def test_machines_are_drawn_by_transitions_graphviz_engine() -> None:
     canvas = diagrams._Canvas()
-    machine = podfsm.machines.build_machine(
+    machine = podfsm.model.machines.build_machine(
         PHASE_MACHINE, canvas, machine_cls=diagrams.DiagramMachine, graph_engine="graphviz"
     )
     assert issubclass(machine.graph_cls, diagrams_graphviz.Graph)
@@ -147,7 +147,7 @@ def test_no_silent_fallback_to_mermaid(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_other_engines_are_refused() -> None:
     with pytest.raises(DiagramError, match="mermaid"):
-        podfsm.machines.build_machine(
+        podfsm.model.machines.build_machine(
             PHASE_MACHINE, diagrams._Canvas(), machine_cls=diagrams.DiagramMachine, graph_engine="mermaid"
         )
 

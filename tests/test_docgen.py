@@ -8,8 +8,8 @@ import pytest
 
 from podfsm import docgen
 from podfsm.diagrams import DIAGRAMS
-from podfsm.events import EVENT_TYPE_NAMES
-from podfsm.machines import CONTAINER_MACHINE, PHASE_MACHINE, RESTART_POLICY_TABLE
+from podfsm.model.events import EVENT_TYPE_NAMES
+from podfsm.model.machines import CONTAINER_MACHINE, PHASE_MACHINE, RESTART_POLICY_TABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -102,7 +102,7 @@ def test_status_catalogue_catches_a_wrong_example(monkeypatch: pytest.MonkeyPatc
 
 
 def test_invariant_page_lists_the_registry(pages: dict[str, str]) -> None:
-    invariants = pytest.importorskip("podfsm.invariants")
+    invariants = pytest.importorskip("podfsm.verifier.invariants")
     text = pages["reference/invariants.md"]
     for name, inv in invariants.INVARIANTS.items():
         assert f"| `{name}` | {docgen.cell(inv.statement)} |" in text

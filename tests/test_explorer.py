@@ -20,7 +20,8 @@ import pytest
 
 import podfsm
 from podfsm.errors import ManifestError
-from podfsm.explorer import (
+from podfsm.model.pod import PodModel
+from podfsm.verifier.explorer import (
     BOUNDS_ANNOTATION,
     STANDARD_CONFIGURATIONS,
     Bounds,
@@ -31,8 +32,7 @@ from podfsm.explorer import (
     replay,
     standard_configuration,
 )
-from podfsm.invariants import Context, Invariant, Transition, check
-from podfsm.model.pod import PodModel
+from podfsm.verifier.invariants import Context, Invariant, Transition, check
 
 COUNTS = Path(__file__).parent / "data" / "explorer_counts.json"
 UPDATE = os.environ.get("PODFSM_UPDATE_COUNTS") == "1"

@@ -17,9 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from podfsm.errors import IllegalEvent
-from podfsm.events import parse_event
-from podfsm.explorer import replay
-from podfsm.invariants import (
+from podfsm.model.events import parse_event
+from podfsm.model.pod import PodModel, PodState
+from podfsm.model.spec import compile_spec
+from podfsm.verifier.explorer import replay
+from podfsm.verifier.invariants import (
     BACKOFF_DELAYS,
     INVARIANTS,
     Context,
@@ -31,8 +33,6 @@ from podfsm.invariants import (
     should_restart,
     status_in_vocabulary,
 )
-from podfsm.model.pod import PodModel, PodState
-from podfsm.model.spec import compile_spec
 
 ISSUE_NAMES = (
     "never-plus-failure-gives-failed",
@@ -146,7 +146,7 @@ def test_get_names_the_known_invariants() -> None:
 
 
 def test_registering_a_name_twice_is_refused() -> None:
-    from podfsm.invariants import invariant
+    from podfsm.verifier.invariants import invariant
 
     with pytest.raises(ValueError, match="registered twice"):
         invariant("ready-implies-running", "x.", "pkg/x", "state")(lambda t: None)
@@ -436,7 +436,7 @@ def test_scopes_decide_which_steps_a_predicate_sees() -> None:
 @given(st.data())
 def test_drawn_scripts_keep_the_state_invariants_of_the_oracle(data: st.DataObject) -> None:
     """Drawn pods and scripts: kubectl's columns stay in vocabulary, ready implies running."""
-    from podfsm.strategies import event_scripts, pod_specs
+    from podfsm.verifier.strategies import event_scripts, pod_specs
 
     manifest = data.draw(pod_specs())
     script = data.draw(event_scripts(manifest, max_size=15))
@@ -484,8 +484,8 @@ def test_onfailure_probe_kill_exit_zero_keeps_restarting_with_back_off() -> None
 @settings(max_examples=100, deadline=None)
 @given(st.data())
 def test_drawn_pods_pass_the_api_servers_validation(data: st.DataObject) -> None:
-    from podfsm.admission import validate
-    from podfsm.strategies import pod_specs, pods_with_status
+    from podfsm.model.admission import validate
+    from podfsm.verifier.strategies import pod_specs, pods_with_status
 
     assert validate(data.draw(pod_specs())) == []
     shown = data.draw(pods_with_status(max_events=8))

@@ -6,9 +6,16 @@ import pytest
 from transitions import MachineError
 
 from podfsm.errors import DefinitionError
-from podfsm.machines import ALL_MACHINES, CONTAINER_MACHINE, PHASE_MACHINE, RESTART_POLICY_TABLE
-from podfsm.machines.base import MachineDef, Row, State, build_machine, check_definition, definition_problems
-from podfsm.machines.restart_policy import Action, decide, would_restart
+from podfsm.model.machines import ALL_MACHINES, CONTAINER_MACHINE, PHASE_MACHINE, RESTART_POLICY_TABLE
+from podfsm.model.machines.base import (
+    MachineDef,
+    Row,
+    State,
+    build_machine,
+    check_definition,
+    definition_problems,
+)
+from podfsm.model.machines.restart_policy import Action, decide, would_restart
 from podfsm.model.spec import compile_spec
 from podfsm.vocab import ContainerRole, Phase, RestartPolicy
 

@@ -1,6 +1,6 @@
 """Non-vacuity: every invariant catches a deliberately broken model, by name, with a replayable script.
 
-Each mutant of :mod:`podfsm.mutants` breaks the model the way a real mistake would; the
+Each mutant of :mod:`podfsm.verifier.mutants` breaks the model the way a real mistake would; the
 explorer must find the violation of the invariant the mutant names, on the standard
 configuration it names, and the counterexample must replay: on a fresh mutant model the last
 event breaks the invariant, on the real model the same script does not.
@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
 
 import podfsm
-from podfsm.events import parse_event
-from podfsm.explorer import STANDARD_CONFIGURATIONS, explore, replay
-from podfsm.invariants import INVARIANTS, Context, Transition, check, get
-from podfsm.machines import restart_policy as rp
+from podfsm.model.events import parse_event
+from podfsm.model.machines import restart_policy as rp
 from podfsm.model.pod import PodModel
-from podfsm.mutants import MUTANTS, Mutant
-from podfsm.stateful import InvariantViolated, PodLifecycleMachine
+from podfsm.verifier.explorer import STANDARD_CONFIGURATIONS, explore, replay
+from podfsm.verifier.invariants import INVARIANTS, Context, Transition, check, get
+from podfsm.verifier.mutants import MUTANTS, Mutant
+from podfsm.verifier.stateful import InvariantViolated, PodLifecycleMachine
 
 BY_NAME = {c.name: c for c in STANDARD_CONFIGURATIONS}
 

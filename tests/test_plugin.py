@@ -1,7 +1,7 @@
 """Another project's test suite uses podfsm's pytest plugin and Hypothesis strategies, with no setup.
 
-Installing podfsm registers ``podfsm.pytest_plugin`` (pytest's ``pytest11`` entry point) and
-``podfsm.strategies:_hypothesis_setup_hook`` (Hypothesis' ``hypothesis`` entry point); the
+Installing podfsm registers ``podfsm.verifier.pytest_plugin`` (pytest's ``pytest11`` entry point) and
+``podfsm.verifier.strategies:_hypothesis_setup_hook`` (Hypothesis' ``hypothesis`` entry point); the
 tests below run a separate pytest process in a fresh directory, as another project would.
 """
 
@@ -18,7 +18,7 @@ from hypothesis import given, settings, strategies as st
 
 from podfsm.api import Pod
 from podfsm.oracle import kubectl_columns, pod_phase
-from podfsm.strategies import event_scripts, pod_specs, pods_with_status
+from podfsm.verifier.strategies import event_scripts, pod_specs, pods_with_status
 
 WEB = {
     "apiVersion": "v1",
@@ -71,7 +71,7 @@ def test_from_type_knows_pods(pod):
 """
 
 CAUGHT = """
-from podfsm.invariants import Invariant
+from podfsm.verifier.invariants import Invariant
 
 
 def never_running(t):
@@ -90,9 +90,9 @@ def test_a_violation_fails_with_the_script(pod_lockstep):
 
 def test_entry_points_are_registered() -> None:
     pytest11 = {e.name: e.value for e in importlib.metadata.entry_points(group="pytest11")}
-    assert pytest11.get("podfsm") == "podfsm.pytest_plugin"
+    assert pytest11.get("podfsm") == "podfsm.verifier.pytest_plugin"
     hooks = {e.name: e.value for e in importlib.metadata.entry_points(group="hypothesis")}
-    assert hooks.get("podfsm") == "podfsm.strategies:_hypothesis_setup_hook"
+    assert hooks.get("podfsm") == "podfsm.verifier.strategies:_hypothesis_setup_hook"
 
 
 def test_another_projects_suite_uses_the_fixtures_and_strategies(pytester: pytest.Pytester) -> None:

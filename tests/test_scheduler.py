@@ -1,4 +1,5 @@
-"""The node-fit scheduler: podfsm.scheduler against kube-scheduler's default filters, messages and scoring.
+"""The node-fit scheduler: podfsm.model.scheduler against kube-scheduler's default filters,
+messages and scoring.
 
 Upstream: pkg/scheduler/framework/plugins/{nodeunschedulable,tainttoleration,nodeaffinity,noderesources},
 pkg/scheduler/framework/types.go (FitError.Error), pkg/scheduler/schedule_one.go,
@@ -16,7 +17,7 @@ import pytest
 import yaml
 
 from podfsm.errors import InvalidPod, ManifestError
-from podfsm.scheduler import (
+from podfsm.model.scheduler import (
     NO_NODES_MESSAGE,
     Node,
     fit_error_message,

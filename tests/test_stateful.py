@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, run_state_machine_as_test
 
-from podfsm.invariants import Transition, check
-from podfsm.stateful import InvariantViolated, PodLifecycleMachine, format_counterexample
+from podfsm.verifier.invariants import Transition, check
+from podfsm.verifier.stateful import InvariantViolated, PodLifecycleMachine, format_counterexample
 
 EXAMPLES = 1000
 STEPS = 20
@@ -49,7 +49,7 @@ TestPodLifecycle.settings = settings(
 
 def test_the_machine_reports_a_violation_as_a_simulate_script() -> None:
     """A broken invariant fails the run with the pod and the events, as `podfsm simulate` reads them."""
-    from podfsm.invariants import Invariant
+    from podfsm.verifier.invariants import Invariant
 
     def never_running(t: Transition) -> str | None:
         return "the pod runs" if t.after.phase == "Running" else None

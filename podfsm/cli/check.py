@@ -1,17 +1,17 @@
 """``podfsm check``: the invariants, checked with Hypothesis or over every reachable state.
 
-Without ``--exhaustive``, Hypothesis draws event scripts (:func:`podfsm.strategies.event_scripts`)
-for each pod given, or for pods it draws itself (:func:`podfsm.strategies.pod_specs`) when none is
+Without ``--exhaustive``, Hypothesis draws event scripts (:func:`podfsm.verifier.strategies.event_scripts`)
+for each pod given, or for pods it draws itself (:func:`podfsm.verifier.strategies.pod_specs`) when none is
 given, replays each on the model and checks every invariant after every event; ``--examples``
 and ``--seed`` size and fix the run. A violation is shrunk to a minimal script.
 
-With ``--exhaustive``, the explorer (:mod:`podfsm.explorer`) visits every reachable state of each
+With ``--exhaustive``, the explorer (:mod:`podfsm.verifier.explorer`) visits every reachable state of each
 pod given, or of the standard configurations, and prints states, transitions, depth and states
 per second; a violation comes with its shortest script.
 
 Either way a counterexample is printed as the two files ``podfsm simulate POD EVENTS`` reads
 (``--save DIR`` writes them), and the exit status is 1. ``-o json`` prints one JSON object.
-``--mutant NAME`` checks a deliberately broken model (:mod:`podfsm.mutants`) instead: a check
+``--mutant NAME`` checks a deliberately broken model (:mod:`podfsm.verifier.mutants`) instead: a check
 that passes on a mutant is a check that does not check.
 """
 
@@ -72,7 +72,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--invariant", action="append", metavar="NAME", help="check only this invariant (repeatable)"
     )
-    parser.add_argument("--mutant", metavar="NAME", help="check a deliberately broken model (podfsm.mutants)")
+    parser.add_argument(
+        "--mutant", metavar="NAME", help="check a deliberately broken model (podfsm.verifier.mutants)"
+    )
     parser.add_argument("--max-states", type=_positive, metavar="N", help="cut each exploration at N states")
     parser.add_argument("--max-depth", type=_positive, metavar="N", help="cut each exploration at depth N")
     parser.add_argument(
@@ -102,9 +104,9 @@ def _positive(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from podfsm import invariants as inv
-    from podfsm import mutants as mut
-    from podfsm.explorer import STANDARD_CONFIGURATIONS
+    from podfsm.verifier import invariants as inv
+    from podfsm.verifier import mutants as mut
+    from podfsm.verifier.explorer import STANDARD_CONFIGURATIONS
 
     if args.list:
         _print_list(args.output)
@@ -176,7 +178,7 @@ def _exhaustive(
     checked: Sequence[Any],
     factory: Callable[[Mapping[str, Any]], Any] | None,
 ) -> dict[str, Any]:
-    from podfsm.explorer import Bounds, explore
+    from podfsm.verifier.explorer import Bounds, explore
 
     text = args.output == "text"
     if text:
@@ -255,9 +257,9 @@ def _hypothesis(
     from hypothesis import seed as fix_seed
     from hypothesis import strategies as st
 
-    from podfsm.explorer import replay
-    from podfsm.invariants import check
-    from podfsm.strategies import event_scripts, pod_specs
+    from podfsm.verifier.explorer import replay
+    from podfsm.verifier.invariants import check
+    from podfsm.verifier.strategies import event_scripts, pod_specs
 
     seed = args.seed if args.seed is not None else random.randrange(2**32)
     text = args.output == "text"
@@ -326,7 +328,7 @@ def _transitions(
     script: list[dict[str, Any]],
     factory: Callable[[Mapping[str, Any]], Any] | None,
 ) -> Iterator[Any]:
-    from podfsm.invariants import Context, Transition
+    from podfsm.verifier.invariants import Context, Transition
 
     model = (factory or _pod_model())(pod)
     yield Transition(Context.of(model), None, None, model.snapshot())
@@ -375,9 +377,9 @@ def _save(directory: Path, violations: Sequence[Mapping[str, Any]]) -> None:
 
 
 def _print_list(output: str) -> None:
-    from podfsm.explorer import STANDARD_CONFIGURATIONS
-    from podfsm.invariants import INVARIANTS
-    from podfsm.mutants import MUTANTS
+    from podfsm.verifier.explorer import STANDARD_CONFIGURATIONS
+    from podfsm.verifier.invariants import INVARIANTS
+    from podfsm.verifier.mutants import MUTANTS
 
     if output == "json":
         json.dump(

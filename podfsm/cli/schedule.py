@@ -14,10 +14,10 @@ import argparse
 import sys
 
 from podfsm import _io
-from podfsm.admission import admit
 from podfsm.errors import ManifestError
 from podfsm.loader import load_pod_dicts
-from podfsm.scheduler import ScheduleResult, load_nodes, schedule
+from podfsm.model.admission import admit
+from podfsm.model.scheduler import ScheduleResult, load_nodes, schedule
 
 EXIT_SCHEDULED = 0
 EXIT_NOT_SCHEDULED = 1

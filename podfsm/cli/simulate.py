@@ -10,7 +10,7 @@ from typing import Any
 from podfsm._io import dumps
 from podfsm.cli._files import load_events, load_one_pod
 from podfsm.errors import IllegalEvent
-from podfsm.simulation import Step, event_summary, simulate
+from podfsm.model.simulation import Step, event_summary, simulate
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,12 +67,12 @@ def print_timeline(steps: list[Step], out: Any = None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     pod = load_one_pod(args.pod)
-    from podfsm.events import parse_events
+    from podfsm.model.events import parse_events
 
     events = parse_events(load_events(args.events), source="<stdin>" if args.events == "-" else args.events)
     nodes = None
     if args.nodes:
-        from podfsm.scheduler import load_nodes
+        from podfsm.model.scheduler import load_nodes
 
         nodes = load_nodes(args.nodes)
     source = "<stdin>" if args.pod == "-" else args.pod

@@ -28,7 +28,7 @@ import yaml
 
 from podfsm.errors import IllegalEvent, ManifestError
 from podfsm.model.pod import PodModel
-from podfsm.simulation import Step
+from podfsm.model.simulation import Step
 
 
 @dataclass
@@ -135,7 +135,7 @@ def check_step(step: Step, expect: dict[str, Any]) -> list[str]:
 
 def run_scenario(sc: Scenario) -> Outcome:
     """Run one scenario, checking each step's expectations and illegal steps."""
-    from podfsm.events import parse_event
+    from podfsm.model.events import parse_event
 
     out = Outcome(sc)
     model = PodModel(sc.pod, source=f"example {sc.name}")

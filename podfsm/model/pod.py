@@ -1,4 +1,4 @@
-"""The composed pod model: the machines of :mod:`podfsm.machines` driven by lifecycle events.
+"""The composed pod model: the machines of :mod:`podfsm.model.machines` driven by lifecycle events.
 
 :class:`PodModel` holds one container-state machine instance per container, the phase machine
 and one machine per condition, and plays the kubelet: after each event (:meth:`PodModel.apply`)
@@ -23,7 +23,7 @@ from typing import Any
 from transitions import MachineError
 
 from podfsm.errors import IllegalEvent, ManifestError
-from podfsm.events import (
+from podfsm.model.events import (
     ContainerCreateFailed,
     ContainerExited,
     ContainerStarted,
@@ -40,13 +40,13 @@ from podfsm.events import (
     Unschedulable,
     parse_event,
 )
-from podfsm.machines import conditions as cm
-from podfsm.machines import container as ctm
-from podfsm.machines.base import build_machine
-from podfsm.machines.conditions import CONDITION_MACHINES
-from podfsm.machines.container import CONTAINER_MACHINE
-from podfsm.machines.phase import PHASE_MACHINE
-from podfsm.machines.restart_policy import Action, decide, would_restart
+from podfsm.model.machines import conditions as cm
+from podfsm.model.machines import container as ctm
+from podfsm.model.machines.base import build_machine
+from podfsm.model.machines.conditions import CONDITION_MACHINES
+from podfsm.model.machines.container import CONTAINER_MACHINE
+from podfsm.model.machines.phase import PHASE_MACHINE
+from podfsm.model.machines.restart_policy import Action, decide, would_restart
 from podfsm.model.spec import ContainerSpec, PodSpecView, compile_spec
 from podfsm.vocab import (
     TERMINAL_PHASES,

@@ -9,8 +9,8 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from podfsm.machines import conditions as cm
-from podfsm.machines import container as ctm
+from podfsm.model.machines import conditions as cm
+from podfsm.model.machines import container as ctm
 from podfsm.vocab import ConditionType
 
 if TYPE_CHECKING:

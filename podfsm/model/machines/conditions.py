@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from podfsm.machines.base import Guard, MachineDef, Row, State, check_definition
+from podfsm.model.machines.base import Guard, MachineDef, Row, State, check_definition
 from podfsm.vocab import ConditionType
 
 if TYPE_CHECKING:

@@ -8,11 +8,11 @@ suite in the environment gets these fixtures without a ``conftest.py``:
 ``pod_lockstep``            a factory: ``pod_lockstep(manifest)`` -> :class:`Lockstep`, which applies
                             events, checks every invariant after each one and returns the pod
                             object, for comparing with what your system says
-``podfsm_invariants``       the invariant registry (:data:`podfsm.invariants.INVARIANTS`)
+``podfsm_invariants``       the invariant registry (:data:`podfsm.verifier.invariants.INVARIANTS`)
 ==========================  =================================================================
 
-The strategies live in :mod:`podfsm.strategies` (``pod_specs``, ``event_scripts``,
-``pods_with_status``); the state machine in :mod:`podfsm.stateful`. Nothing heavy is imported
+The strategies live in :mod:`podfsm.verifier.strategies` (``pod_specs``, ``event_scripts``,
+``pods_with_status``); the state machine in :mod:`podfsm.verifier.stateful`. Nothing heavy is imported
 until a fixture is used, so the plugin costs nothing in suites that do not use it.
 """
 
@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from podfsm.invariants import Invariant, Transition
     from podfsm.model.pod import PodModel
+    from podfsm.verifier.invariants import Invariant, Transition
 
 __all__ = ["Lockstep", "pod_lockstep", "pod_model", "podfsm_invariants"]
 
@@ -35,13 +35,13 @@ class Lockstep:
 
     ``apply(event)`` returns the pod object after the kubelet's reaction (Kubernetes v1 JSON
     shape) and raises :class:`podfsm.IllegalEvent` for an event that cannot happen, or
-    :class:`podfsm.stateful.InvariantViolated` (an ``AssertionError`` whose message is the
+    :class:`podfsm.verifier.stateful.InvariantViolated` (an ``AssertionError`` whose message is the
     replayable script) when the model breaks an invariant.
     """
 
     def __init__(self, manifest: Mapping[str, Any], invariants: Iterable[Invariant] | None = None) -> None:
-        from podfsm.invariants import Context
         from podfsm.model.pod import PodModel
+        from podfsm.verifier.invariants import Context
 
         self.manifest = dict(manifest)
         self.model: PodModel = PodModel(self.manifest)
@@ -58,9 +58,9 @@ class Lockstep:
     def apply(self, event: Mapping[str, Any] | Any) -> dict[str, Any]:
         """Apply one event; return the pod object after it."""
         from podfsm.errors import IllegalEvent
-        from podfsm.events import parse_event
-        from podfsm.invariants import Transition, check
-        from podfsm.stateful import InvariantViolated
+        from podfsm.model.events import parse_event
+        from podfsm.verifier.invariants import Transition, check
+        from podfsm.verifier.stateful import InvariantViolated
 
         ev = parse_event(event)
         before = self.model.snapshot()
@@ -111,7 +111,7 @@ def pod_lockstep() -> Callable[..., Lockstep]:
 
 @pytest.fixture
 def podfsm_invariants() -> Mapping[str, Invariant]:
-    """Every invariant of :mod:`podfsm.invariants`, by name."""
-    from podfsm.invariants import INVARIANTS
+    """Every invariant of :mod:`podfsm.verifier.invariants`, by name."""
+    from podfsm.verifier.invariants import INVARIANTS
 
     return INVARIANTS

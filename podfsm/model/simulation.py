@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from podfsm.errors import IllegalEvent
-from podfsm.events import parse_event
+from podfsm.model.events import parse_event
 from podfsm.model.pod import PodModel, PodState
 
 
@@ -50,13 +50,13 @@ def simulate(
 ) -> list[Step]:
     """Run ``pod`` through ``events``; one :class:`Step` per event.
 
-    With ``nodes`` (a list of :class:`podfsm.scheduler.Node`), a pod that is not bound is
+    With ``nodes`` (a list of :class:`podfsm.model.scheduler.Node`), a pod that is not bound is
     scheduled automatically (a ``Scheduled`` or ``Unschedulable`` step) whenever no event
     given in ``events`` does it and the scheduler may consider the pod. With ``admit``, the
-    manifest is first validated and defaulted as the API server does (:mod:`podfsm.admission`).
+    manifest is first validated and defaulted as the API server does (:mod:`podfsm.model.admission`).
     """
     if admit:
-        from podfsm.admission import admit as admit_pod
+        from podfsm.model.admission import admit as admit_pod
 
         pod = admit_pod(pod, source=source)
     model = PodModel(pod, source=source)
@@ -68,7 +68,7 @@ def simulate(
     def auto_schedule() -> None:
         if nodes is None or explicit or model.bound or model.gated or model.gone:
             return
-        from podfsm.scheduler import schedule
+        from podfsm.model.scheduler import schedule
 
         event = schedule(model.render(), nodes).event
         if event is None:  # gated: nothing happens until the gates are removed

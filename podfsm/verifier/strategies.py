@@ -6,14 +6,14 @@ Everything here is public and meant for other projects' test suites:
 :func:`pod_specs`              pod manifests: init, sidecar and regular containers, pod and container
                                restart policies and ``restartPolicyRules``, probes, lifecycle hooks,
                                grace periods, tolerations, readiness and scheduling gates. Every one
-                               passes the API server's validation (:func:`podfsm.admission.validate`).
+                               passes the API server's validation (:func:`podfsm.model.admission.validate`).
 :func:`event_scripts`          legal event sequences for one pod: each event is one the model accepts
                                after the ones before it, biased by a *flavour* toward crash loops,
                                probe flaps, deletion during init, eviction or node loss.
 :func:`pods_with_status`       valid Pod objects with a ``status`` (the model's rendering after a
                                script), for testing anything that reads pods, e.g. the oracle.
 :func:`next_event`             one event for a model in its current state (what the state machine
-                               of :mod:`podfsm.stateful` draws each step).
+                               of :mod:`podfsm.verifier.stateful` draws each step).
 =============================  ==========================================================================
 
 Installing podfsm registers :func:`_hypothesis_setup_hook` under Hypothesis' ``hypothesis``
@@ -232,7 +232,7 @@ _CATALOGUES: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 def _world(model: Any, *, include_illegal: bool = False) -> list[Any]:
     """Events the world could send now: the explorer's catalogue plus varied codes, reasons and waits."""
-    from podfsm.events import (
+    from podfsm.model.events import (
         ContainerCreateFailed,
         ContainerExited,
         ContainerStarted,
@@ -241,7 +241,7 @@ def _world(model: Any, *, include_illegal: bool = False) -> list[Any]:
         ImagePullFailed,
         TimePassed,
     )
-    from podfsm.explorer import EventCatalogue, next_instant
+    from podfsm.verifier.explorer import EventCatalogue, next_instant
 
     catalogue = _CATALOGUES.get(model)
     if catalogue is None:
@@ -301,7 +301,7 @@ def _preferred(flavour: str, model: Any, ev: Any) -> bool:
 def next_event(
     model: Any, flavour: str = "anything", *, include_illegal: bool = False
 ) -> st.SearchStrategy[Any]:
-    """One event (typed, :mod:`podfsm.events`) the world could send ``model`` now.
+    """One event (typed, :mod:`podfsm.model.events`) the world could send ``model`` now.
 
     First a kind of event, then one of that kind, so that no kind crowds out the others.
     Five times in eight the kind and the event are ones ``flavour`` leans toward, twice in eight
@@ -380,7 +380,7 @@ def _event_scripts(
 
 def run_script(pod: Mapping[str, Any], script: Sequence[Mapping[str, Any]]) -> list[Any]:
     """``podfsm.simulate(pod, script)``: the steps of a script drawn by :func:`event_scripts`."""
-    from podfsm.simulation import simulate
+    from podfsm.model.simulation import simulate
 
     return simulate(pod, script)
 

@@ -670,7 +670,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     print(_serve_answer(sys.stdin.read()))
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

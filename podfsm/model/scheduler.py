@@ -1,6 +1,6 @@
 """A node-fit scheduler: kube-scheduler's default filters and least-allocated scoring, as pure functions.
 
-:func:`schedule` takes a pod (plain Kubernetes JSON, as :func:`podfsm.admission.admit` returns
+:func:`schedule` takes a pod (plain Kubernetes JSON, as :func:`podfsm.model.admission.admit` returns
 it) and the cluster's nodes (:class:`Node`, read by :func:`load_nodes`), and returns a
 :class:`ScheduleResult` whose :attr:`~ScheduleResult.event` is a podfsm lifecycle event::
 
@@ -40,13 +40,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from podfsm.admission import (
+from podfsm.errors import InvalidPod, ManifestError
+from podfsm.model.admission import (
     SCHEDULING_GATED_MESSAGE,
     as_pod_dict,
     is_extended_resource,
     is_hugepages_resource,
 )
-from podfsm.errors import InvalidPod, ManifestError
 from podfsm.quantity import QuantityError, format_milli, milli_value, parse_quantity, value
 from podfsm.vocab import ConditionReason, ConditionStatus, ConditionType
 

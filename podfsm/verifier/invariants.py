@@ -4,8 +4,8 @@ Each :class:`Invariant` is a pure predicate over one :class:`Transition` (the po
 event, the pod after), with a one-sentence statement and the upstream behaviour it rests on. It
 returns ``None`` when the property holds and a sentence saying what is wrong when it does not.
 Properties of whole histories ("once Running, always Running") are stated in their inductive
-form, as a step predicate, so that both the Hypothesis state machine (:mod:`podfsm.stateful`)
-and the exhaustive explorer (:mod:`podfsm.explorer`) check them on every edge.
+form, as a step predicate, so that both the Hypothesis state machine (:mod:`podfsm.verifier.stateful`)
+and the exhaustive explorer (:mod:`podfsm.verifier.explorer`) check them on every edge.
 
 Scopes:
 
@@ -15,7 +15,7 @@ Scopes:
 
 The predicates do not reuse the model's tables: where they need to know whether a container is
 restarted they ask :func:`should_restart`, written here from the reference notes, so a wrong row
-in :data:`~podfsm.machines.restart_policy.RESTART_POLICY_TABLE` shows up as a violation instead
+in :data:`~podfsm.model.machines.restart_policy.RESTART_POLICY_TABLE` shows up as a violation instead
 of being agreed with. ``phase-agrees-with-oracle`` compares the model with :mod:`podfsm.oracle`,
 an independent implementation over API objects.
 
@@ -32,8 +32,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from podfsm.errors import IllegalEvent, PodFSMError
-from podfsm.machines import conditions as cm
-from podfsm.machines import container as ctm
+from podfsm.model.machines import conditions as cm
+from podfsm.model.machines import container as ctm
 from podfsm.vocab import (
     ConditionType,
     Phase,

@@ -6,11 +6,11 @@
 - :data:`RESTART_POLICY_TABLE`: how they compose.
 """
 
-from podfsm.machines.base import MachineDef, Row, State, build_machine, check_definition
-from podfsm.machines.conditions import CONDITION_MACHINES
-from podfsm.machines.container import CONTAINER_MACHINE
-from podfsm.machines.phase import PHASE_MACHINE
-from podfsm.machines.restart_policy import RESTART_POLICY_TABLE, Action, Ending, PolicyRow
+from podfsm.model.machines.base import MachineDef, Row, State, build_machine, check_definition
+from podfsm.model.machines.conditions import CONDITION_MACHINES
+from podfsm.model.machines.container import CONTAINER_MACHINE
+from podfsm.model.machines.phase import PHASE_MACHINE
+from podfsm.model.machines.restart_policy import RESTART_POLICY_TABLE, Action, Ending, PolicyRow
 
 ALL_MACHINES: tuple[MachineDef, ...] = (CONTAINER_MACHINE, PHASE_MACHINE, *CONDITION_MACHINES.values())
 

@@ -1,9 +1,9 @@
 """A Hypothesis state machine over the composed pod model that checks every invariant after every step.
 
-:class:`PodLifecycleMachine` draws a pod (:func:`podfsm.strategies.pod_specs`) and a flavour,
-then, step by step, an event the world could send (:func:`podfsm.strategies.next_event`, now and
+:class:`PodLifecycleMachine` draws a pod (:func:`podfsm.verifier.strategies.pod_specs`) and a flavour,
+then, step by step, an event the world could send (:func:`podfsm.verifier.strategies.next_event`, now and
 then one the model must refuse), applies it, and checks the invariants of
-:mod:`podfsm.invariants` on the step. A failure raises :class:`InvariantViolated`, whose message
+:mod:`podfsm.verifier.invariants` on the step. A failure raises :class:`InvariantViolated`, whose message
 is the shrunk counterexample in the ``podfsm simulate`` format: the pod and the event list,
 ready to save and replay::
 
@@ -32,9 +32,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from podfsm.errors import IllegalEvent
-from podfsm.invariants import Context, Invariant, Transition, Violation, check
 from podfsm.model.pod import PodModel
-from podfsm.strategies import FLAVOURS, next_event, pod_specs
+from podfsm.verifier.invariants import Context, Invariant, Transition, Violation, check
+from podfsm.verifier.strategies import FLAVOURS, next_event, pod_specs
 
 __all__ = ["InvariantViolated", "PodLifecycleMachine", "format_counterexample"]
 
@@ -75,7 +75,7 @@ class PodLifecycleMachine(RuleBasedStateMachine):
     """The pods to draw (override in a subclass to test your own)."""
 
     checked_invariants: ClassVar[Sequence[Invariant] | None] = None
-    """The invariants to check (default: all of :data:`podfsm.invariants.INVARIANTS`)."""
+    """The invariants to check (default: all of :data:`podfsm.verifier.invariants.INVARIANTS`)."""
 
     illegal_every: ClassVar[int] = 8
     """About one step in this many draws from events the model may have to refuse."""

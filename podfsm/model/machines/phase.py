@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from podfsm.machines.base import MachineDef, Row, State, check_definition
+from podfsm.model.machines.base import MachineDef, Row, State, check_definition
 from podfsm.vocab import Phase
 
 if TYPE_CHECKING:

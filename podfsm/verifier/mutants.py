@@ -3,7 +3,7 @@
 Each :class:`Mutant` breaks the model the way a real mistake would (a wrong row in the
 restart-policy table, a missing guard, a back-off that never caps, a phase row too many or too
 few), names the invariant that must catch it, and the standard configuration
-(:data:`podfsm.explorer.STANDARD_CONFIGURATIONS`) on which the explorer finds it. No file of the
+(:data:`podfsm.verifier.explorer.STANDARD_CONFIGURATIONS`) on which the explorer finds it. No file of the
 model is edited: a mutant is a subclass of :class:`~podfsm.model.pod.PodModel`, plus, for the
 restart-policy table, an entry of its index swapped while the mutant is :meth:`Mutant.active`::
 
@@ -23,11 +23,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from podfsm.machines import conditions as cm
-from podfsm.machines import restart_policy as rp
-from podfsm.machines.base import MachineDef, build_machine
-from podfsm.machines.phase import PHASE_MACHINE
 from podfsm.model import pod as pod_model
+from podfsm.model.machines import conditions as cm
+from podfsm.model.machines import restart_policy as rp
+from podfsm.model.machines.base import MachineDef, build_machine
+from podfsm.model.machines.phase import PHASE_MACHINE
 from podfsm.model.pod import PhaseInputs, PodModel
 from podfsm.vocab import ConditionType, ContainerRole, Phase, PodReason, RestartPolicy, WaitingReason
 
@@ -238,7 +238,7 @@ class _NoRollback(PodModel):
     """A refused event is not rolled back, and ContainerStarted records the start before its checks."""
 
     def apply(self, event: Any) -> Any:
-        from podfsm.events import parse_event
+        from podfsm.model.events import parse_event
 
         ev = parse_event(event)
         getattr(self, f"_on_{ev.type}")(ev)

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from podfsm.machines.base import MachineDef, Row, State, check_definition
-from podfsm.machines.restart_policy import Action
+from podfsm.model.machines.base import MachineDef, Row, State, check_definition
+from podfsm.model.machines.restart_policy import Action
 from podfsm.vocab import PULL_ERRORS_WITH_BACKOFF
 
 if TYPE_CHECKING:

@@ -1,0 +1,196 @@
+"""The bounded pods the explorer checks: :class:`Bounds` (what a pod's world leaves out, from the
+``podfsm.io/explore`` annotation) and :data:`STANDARD_CONFIGURATIONS`, the matrix whose state
+counts ``tests/data/explorer_counts.json`` pins: each shape under each restart policy, without and
+with probes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from podfsm.errors import ManifestError
+
+__all__ = [
+    "BOUNDS_ANNOTATION",
+    "STANDARD_CONFIGURATIONS",
+    "UNBOUNDED",
+    "Bounds",
+    "Configuration",
+    "standard_configuration",
+]
+
+BOUNDS_ANNOTATION = "podfsm.io/explore"
+
+
+# ----------------------------------------------------------------------------------- bounds
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What the explorer leaves out of a pod's world to keep its space small (default: nothing)."""
+
+    max_restarts: int | None = None  # a state where some container restarted more often is not kept
+    max_image_backoff: float | None = None  # ImagePullFailed only while the image back-off is below this
+    create_failures: bool = True  # try ContainerCreateFailed
+    expiries: bool = True  # let time run to the expiry of back-off entries, not only to deadlines
+
+    _KEYS = ("maxRestarts", "maxImageBackoff", "createFailures", "expiries")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The bounds as the annotation spells them (only those that leave something out)."""
+        out: dict[str, Any] = {}
+        if self.max_restarts is not None:
+            out["maxRestarts"] = self.max_restarts
+        if self.max_image_backoff is not None:
+            out["maxImageBackoff"] = self.max_image_backoff
+        if not self.create_failures:
+            out["createFailures"] = False
+        if not self.expiries:
+            out["expiries"] = False
+        return out
+
+    @classmethod
+    def from_manifest(cls, manifest: Mapping[str, Any], source: str = "<pod>") -> Bounds:
+        """The bounds a pod asks for in its ``podfsm.io/explore`` annotation (none: no bounds)."""
+        meta = manifest.get("metadata") or {}
+        raw = (meta.get("annotations") or {}).get(BOUNDS_ANNOTATION) if isinstance(meta, Mapping) else None
+        if raw is None:
+            return cls()
+        where = f"metadata.annotations[{BOUNDS_ANNOTATION}]"
+        try:
+            data = json.loads(raw) if isinstance(raw, str) else raw
+        except json.JSONDecodeError as exc:
+            raise ManifestError(source, f"not JSON: {exc.msg}", where) from None
+        if not isinstance(data, Mapping):
+            raise ManifestError(source, "must be a JSON object", where)
+        unknown = sorted(set(data) - set(cls._KEYS))
+        if unknown:
+            raise ManifestError(source, f"unknown keys {unknown}; known: {', '.join(cls._KEYS)}", where)
+
+        def number(key: str) -> float | None:
+            value = data.get(key)
+            if value is None:
+                return None
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise ManifestError(source, f"{key} must be a number >= 0", where)
+            return float(value)
+
+        def flag(key: str) -> bool:
+            value = data.get(key, True)
+            if not isinstance(value, bool):
+                raise ManifestError(source, f"{key} must be true or false", where)
+            return value
+
+        restarts = number("maxRestarts")
+        return cls(
+            max_restarts=None if restarts is None else int(restarts),
+            max_image_backoff=number("maxImageBackoff"),
+            create_failures=flag("createFailures"),
+            expiries=flag("expiries"),
+        )
+
+
+UNBOUNDED = Bounds()
+
+
+# ----------------------------------------------------------------------------------- configurations
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """A named, bounded pod: one row of the standard matrix, or a manifest given by a user."""
+
+    name: str
+    manifest: Mapping[str, Any]
+    doc: str = ""
+
+    @property
+    def bounds(self) -> Bounds:
+        return Bounds.from_manifest(self.manifest, self.name)
+
+
+_IMAGE = "registry.example/app:1"
+_EXEC = {"exec": {"command": ["true"]}}
+_READINESS = {"readinessProbe": {**_EXEC, "failureThreshold": 1}}
+_LIVENESS = {"livenessProbe": {**_EXEC, "failureThreshold": 1}}
+_STARTUP = {"startupProbe": {**_EXEC, "failureThreshold": 1}}
+
+# shape -> (init containers, sidecars, regular containers, bounds, what it is)
+_SHAPES: dict[str, tuple[int, int, int, Bounds, str]] = {
+    "1c": (0, 0, 1, UNBOUNDED, "one regular container"),
+    "2i-1c": (
+        2,
+        0,
+        1,
+        Bounds(max_restarts=2, max_image_backoff=10.0),
+        "two init containers and one regular container",
+    ),
+    "1s-1c": (
+        0,
+        1,
+        1,
+        Bounds(max_restarts=1, max_image_backoff=10.0, create_failures=False, expiries=False),
+        "a sidecar and one regular container",
+    ),
+    "3c": (
+        0,
+        0,
+        3,
+        Bounds(max_restarts=1, max_image_backoff=0.0, create_failures=False, expiries=False),
+        "three interchangeable regular containers",
+    ),
+    "2i-1s-2c": (
+        2,
+        1,
+        2,
+        Bounds(max_restarts=0, max_image_backoff=0.0, create_failures=False, expiries=False),
+        "two init containers, a sidecar and two regular containers, each run once",
+    ),
+}
+_POLICIES = ("Always", "OnFailure", "Never")
+
+
+def standard_configuration(shape: str, policy: str, probes: bool) -> Configuration:
+    """One configuration of the standard matrix.
+
+    With ``probes``, every regular container has a readiness and a liveness probe and the
+    sidecar a startup probe, each with ``failureThreshold: 1`` so that one result counts.
+    """
+    n_init, n_sidecar, n_regular, bounds, what = _SHAPES[shape]
+    liveness = n_regular < 3  # three containers flap readiness only: liveness kills are the others' job
+    name = f"{policy.lower()}-{shape}{'-probes' if probes else ''}"
+    inits: list[dict[str, Any]] = [{"name": f"init-{i}", "image": _IMAGE} for i in range(n_init)]
+    for i in range(n_sidecar):
+        sidecar: dict[str, Any] = {"name": f"sidecar-{i}", "image": _IMAGE, "restartPolicy": "Always"}
+        if probes:
+            sidecar.update(_STARTUP)
+        inits.append(sidecar)
+    regular: list[dict[str, Any]] = []
+    for i in range(n_regular):
+        c: dict[str, Any] = {"name": f"app-{i}", "image": _IMAGE}
+        if probes:
+            c.update(_READINESS)
+            if liveness:
+                c.update(_LIVENESS)
+        regular.append(c)
+    spec: dict[str, Any] = {"restartPolicy": policy}
+    if inits:
+        spec["initContainers"] = inits
+    spec["containers"] = regular
+    meta: dict[str, Any] = {"name": name, "namespace": "default"}
+    if bounds != UNBOUNDED:
+        meta["annotations"] = {BOUNDS_ANNOTATION: json.dumps(bounds.to_dict(), sort_keys=True)}
+    manifest = {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
+    doc = f"{what}, restartPolicy {policy}" + (", with probes" if probes else "")
+    return Configuration(name, manifest, doc)
+
+
+STANDARD_CONFIGURATIONS: tuple[Configuration, ...] = tuple(
+    standard_configuration(shape, policy, probes)
+    for shape in _SHAPES
+    for probes in (False, True)
+    for policy in _POLICIES
+)
+"""The standard matrix: every shape x (without, with probes) x restart policy."""
