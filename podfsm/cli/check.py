@@ -24,7 +24,7 @@ import random
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +141,8 @@ def run(args: argparse.Namespace) -> int:
         if args.exhaustive:
             report = _exhaustive(args, configurations, checked, factory)
         else:
-            report = _hypothesis(args, configurations, checked, factory)
+            with _scratch_hypothesis_storage():
+                report = _hypothesis(args, configurations, checked, factory)
     if mutant is not None:
         report["mutant"] = {"name": mutant.name, "invariant": mutant.invariant, "doc": mutant.doc}
     if args.save:
@@ -235,6 +236,30 @@ def _exhaustive(
 
 
 # ----------------------------------------------------------------------------------- hypothesis
+
+
+@contextmanager
+def _scratch_hypothesis_storage() -> Iterator[None]:
+    """Keep Hypothesis' files (its constants cache) out of the user's directory: no ``.hypothesis/``.
+
+    Hypothesis writes under ``./.hypothesis`` even with ``database=None``; for the run it writes to
+    a temporary directory instead, removed afterwards (``HYPOTHESIS_STORAGE_DIRECTORY``, when set,
+    is respected).
+    """
+    import os
+    import tempfile
+
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="podfsm-hypothesis-") as scratch:
+        set_hypothesis_home_dir(scratch)
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(None)
 
 
 class _Found(Exception):
