@@ -19,6 +19,7 @@ very files ``podfsm diagram`` wrote and the test checks, with no copy under ``do
 from __future__ import annotations
 
 import argparse
+import html
 import importlib
 import re
 import sys
@@ -86,12 +87,21 @@ def page(title: str, *blocks: str) -> str:
 
 
 def diagram_link(name: str, alt: str, prefix: str = "../") -> str:
+    """A diagram as the site shows it: at its natural size in a zoom-and-pan box, then a link to the SVG."""
     src = f"{prefix}diagrams/{name}.svg"
-    return f"[![{alt}]({src})]({src})"
+    return f"![{alt}]({src})\n\n[Open `{name}.svg` on its own]({src})."
+
+
+def path_code(text: str) -> str:
+    """An upstream location (``pkg/kubelet/kubelet_pods.go:getPhase``) as inline code that a table
+    cell may wrap after a ``/`` or a space or before the ``:``, and nowhere else: never inside a name."""
+    parts = [html.escape(p) for p in re.split(r"(?<=[/ ])|(?=:)", text)]
+    return "<code>" + "<wbr>".join(p for p in parts if p) + "</code>"
 
 
 def upstream(text: str) -> str:
-    return "; ".join(code(part.strip()) for part in text.split(";") if part.strip())
+    """A ``;``-separated list of upstream locations, each as :func:`path_code`."""
+    return "; ".join(path_code(part.strip()) for part in text.split(";") if part.strip())
 
 
 # ----------------------------------------------------------------------------- machine pages
@@ -117,7 +127,7 @@ def _machine_tables(defn: Any) -> str:
         ),
     )
     transitions = table(
-        ("#", "State", "Event", "Guard", "Target", "Who does what", "Upstream"),
+        ("#", "State", "Event", "Guard", "Target", "Who does what (upstream)"),
         (
             (
                 i,
@@ -125,8 +135,7 @@ def _machine_tables(defn: Any) -> str:
                 code(r.trigger),
                 ", ".join(code(g) for g in r.guards) or "—",
                 code(r.dest),
-                r.doc,
-                upstream(r.upstream),
+                f"{cell(r.doc)}<br>{upstream(r.upstream)}" if r.upstream else r.doc,
             )
             for i, r in enumerate(d.rows, start=1)
         ),
@@ -172,8 +181,9 @@ def _conditions_page() -> str:
         "Pod conditions (`conditions`)",
         docstring(mod),
         diagram_link("conditions", "condition machines"),
-        "One box per condition type, in the order the kubelet writes them into `status.conditions`; "
-        "drawn by `podfsm diagram` from `podfsm.model.machines.conditions.CONDITION_MACHINES`.",
+        "One box per condition type, top down in the order a pod's conditions usually turn True, each "
+        "titled with the function that computes it; each True or False state says what makes the "
+        "condition so. Drawn by `podfsm diagram` from `podfsm.model.machines.conditions.CONDITION_MACHINES`.",
         *sections,
     )
 
