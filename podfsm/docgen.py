@@ -726,6 +726,114 @@ def _invariants_page() -> str:
     )
 
 
+# ----------------------------------------------------------------------------- the interface
+
+CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "interface.md"
+"""The project's public contract, kept beside the repository (``../shared/interface.md``)."""
+
+
+def contract_text() -> str | None:
+    """The contract's Markdown, or None where it is not beside the repository (an installed podfsm)."""
+    try:
+        return CONTRACT.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _contract_events(contract: str) -> list[str]:
+    section = contract.split("## 3.", 1)[-1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `(\w+)` \|", section, re.MULTILINE)
+
+
+def cli_surface() -> dict[str, list[tuple[str, str]]]:
+    """Every ``podfsm`` command with its options: ``command -> [(option strings, help)]``."""
+    import argparse
+
+    from podfsm.cli import COMMANDS, build_parser
+
+    surface: dict[str, list[tuple[str, str]]] = {}
+    for name in COMMANDS:
+        parser = build_parser(name)
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        command = sub.choices[name]
+        surface[name] = [
+            (", ".join(a.option_strings), " ".join((a.help or "").split()))
+            for a in command._actions
+            if a.option_strings and not isinstance(a, argparse._HelpAction)
+        ]
+    return surface
+
+
+@dataclass(frozen=True)
+class Extensions:
+    """What podfsm offers beyond the contract, found by comparing the code with the contract's text."""
+
+    events: tuple[tuple[str, str], ...]  # (event type, doc)
+    commands: tuple[tuple[str, str], ...]  # (command, help)
+    options: tuple[tuple[str, str, str], ...]  # (command, option strings, help)
+
+
+def extensions(contract: str) -> Extensions:
+    """podfsm's extensions of ``contract``: event types, commands and options the contract does not name."""
+    from podfsm.cli import COMMANDS
+    from podfsm.model.events import EVENT_TYPES
+
+    named = set(_contract_events(contract))
+    events = tuple(
+        (t.model_fields["type"].default, docstring(t).splitlines()[0])
+        for t in EVENT_TYPES
+        if t.model_fields["type"].default not in named
+    )
+    in_contract = set(re.findall(r"`podfsm (\w+)", contract))
+    commands = tuple((n, COMMANDS[n][1]) for n in COMMANDS if n not in in_contract)
+    options = []
+    for name, opts in cli_surface().items():
+        if name not in in_contract:
+            continue
+        for strings, help_text in opts:
+            flags = strings.split(", ")
+            if not any(re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", contract) for f in flags):
+                options.append((name, strings, help_text))
+    return Extensions(events, commands, tuple(options))
+
+
+def _interface_page(contract: str) -> str:
+    ext = extensions(contract)
+    body = contract.split("\n", 1)[1] if contract.startswith("# ") else contract
+    events = table(
+        ("Event type", "What happened"),
+        ((f"[`{e}`](reference/events.md#{e.lower()})", doc) for e, doc in ext.events),
+    )
+    commands = table(("Command", "Does"), ((code(f"podfsm {c}"), h) for c, h in ext.commands))
+    options = table(
+        ("Command", "Option", "Meaning"), ((code(f"podfsm {c}"), code(o), h) for c, o, h in ext.options)
+    )
+    return page(
+        "The public interface",
+        "The names and formats that people outside podfsm may depend on: test suites that import it, "
+        "implementations checked against it, scripts that read its JSON. Sections 1 to 6 are the "
+        "project's contract as written; section 7 lists what podfsm offers beyond it, found by comparing "
+        "the code with the contract (a test keeps this page current). Where the contract mentions "
+        "`reference/` and `conformance/README.md`, it means the project's shared notes on the kubelet and "
+        "`kubectl`, which these pages summarise: the [machine pages](machines/pod-phase.md) and the "
+        "[STATUS vocabulary](reference/kubectl-status.md) for the behaviour, and "
+        "[Conformance cases](conformance.md) for the case format.",
+        body,
+        "## 7. podfsm's extensions",
+        "Additions only: nothing in sections 1 to 6 changes. Event types beyond section 3 "
+        "(each documented with its fields in [the events reference](reference/events.md)):",
+        events,
+        "Commands beyond section 5:",
+        commands,
+        "Options of the section 5 commands that the contract does not name (`podfsm COMMAND --help` "
+        "says the same):",
+        options,
+        "For Python test suites, `podfsm.testing` gathers the Hypothesis strategies, `Lockstep`, the "
+        "state machine, the invariants and the typed event classes; installing podfsm registers its "
+        "pytest plugin and Hypothesis setup hook ([the test-suite guide](guide-test-suite.md)).",
+    )
+
+
 # ----------------------------------------------------------------------------- the pages
 
 
@@ -737,6 +845,9 @@ MACHINE_PAGES: dict[str, str] = {
     "machines/restart-policy.md": "composed-Always",
 }
 """The machine pages (relative to the docs folder) and one diagram each shows."""
+
+INTERFACE_PAGE = "interface.md"
+"""The public contract plus podfsm's extensions; generated only where the contract is at hand."""
 
 
 def pages() -> dict[str, str]:
@@ -757,6 +868,9 @@ def pages() -> dict[str, str]:
         "reference/kubectl-status.md": _status_page,
         "reference/invariants.md": _invariants_page,
     }
+    contract = contract_text()
+    if contract is not None:
+        builders[INTERFACE_PAGE] = lambda: _interface_page(contract)
     return {path: build() for path, build in builders.items()}
 
 
@@ -786,6 +900,8 @@ def stale(docs_dir: str | Path) -> list[str]:
             out.append(f"{rel}: differs from the code")
     for path in sorted(root.rglob("*.md")):
         rel = path.relative_to(root).as_posix()
+        if rel == INTERFACE_PAGE and contract_text() is None:
+            continue  # generated from the contract, which is not here: keep the committed page
         if rel not in expected and path.read_text(encoding="utf-8").startswith(MARKER):
             out.append(f"{rel}: generated by an older podfsm, no longer produced")
     return out
