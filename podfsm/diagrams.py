@@ -709,6 +709,8 @@ SEQUENCING_MENU = Menu(
     exiting=("init", "app"),
 )
 COMPOSED_MENU = Menu()
+UNDISTURBED_MENU = Menu(deletion=False, eviction=False)
+"""The composed menu without deletion and eviction: a pod's own life, in a picture half as dense."""
 SEQUENCING_TITLE = (
     "Init and sidecar sequencing: init, then sidecar (startup probe), then app; restartPolicy Never"
 )
@@ -847,6 +849,19 @@ def _specs() -> dict[str, DiagramSpec]:
             pod = _one_container_pod(policy, init=init)
             what = "an init container and one app container" if init else "one container"
             title = f"restartPolicy {policy}: a pod with {what} (container state x phase)"
+            quiet = f"restartPolicy {policy}: a pod with {what}, undisturbed (no deletion, no eviction)"
+            specs.append(
+                DiagramSpec(
+                    f"{name}-undisturbed",
+                    quiet,
+                    f"The pod's own life under restartPolicy {policy}, with nobody deleting or evicting it:"
+                    " the same product with half the edges, to read first.",
+                    "podfsm.model.pod",
+                    _composed(f"{name}-undisturbed", pod, UNDISTURBED_MENU, quiet),
+                    pod,
+                    UNDISTURBED_MENU,
+                )
+            )
             specs.append(
                 DiagramSpec(
                     name,

@@ -192,6 +192,16 @@ def _product_section(name: str, heading: str) -> str:
     from podfsm.diagrams import DIAGRAMS, explore
 
     spec = DIAGRAMS[name]
+    quiet = DIAGRAMS.get(f"{name}-undisturbed")  # the same pod without deletion and eviction
+    before = (
+        [
+            "First the pod's own life, with nobody deleting or evicting it:",
+            diagram_link(quiet.name, f"{quiet.name} state diagram"),
+            "Then everything, deletion and eviction included:",
+        ]
+        if quiet is not None
+        else []
+    )
     assert spec.pod is not None and spec.menu is not None
     product = explore(spec.pod, spec.menu, title=spec.title)
     pod_yaml = yaml.safe_dump(dict(spec.pod), sort_keys=False, default_flow_style=False)
@@ -201,6 +211,7 @@ def _product_section(name: str, heading: str) -> str:
         [
             f"{heading} {spec.title}",
             spec.doc,
+            *before,
             diagram_link(name, f"{name} state diagram"),
             f"{len(product.nodes)} product states, {len(product.edges)} edges ({edges} distinct labels); "
             f"{product.explored} model states explored. The pod:",

@@ -266,7 +266,9 @@ def test_the_check_sees_a_broken_diagram(site: Path, server: str, browser: Page)
     """The browser check can fail: a page whose diagram is missing is caught (size 0 and a 404)."""
     broken = site / "broken-check.html"
     broken.write_text(
-        "<!doctype html><html><body><article><img src='diagrams/no-such-diagram.svg'></article>"
+        # (a data: icon, so that no late favicon request is logged against the next page)
+        "<!doctype html><html><head><link rel=icon href='data:,'></head><body>"
+        "<article><img src='diagrams/no-such-diagram.svg'></article>"
         "<script>console.error('deliberate')</script></body></html>"
     )
     browser.open(f"{server}/broken-check.html")
@@ -386,7 +388,7 @@ def test_the_readability_check_sees_a_shrunken_diagram(site: Path, server: str, 
     """The size check can fail: a diagram squeezed into 300 px has text far below the limit."""
     page = site / "shrunk-check.html"
     page.write_text(
-        "<!doctype html><html><body><article>"
+        "<!doctype html><html><head><link rel=icon href='data:,'></head><body><article>"
         "<img src='diagrams/composed-init-Always.svg' style='width:300px'></article></body></html>"
     )
     browser.open(f"{server}/shrunk-check.html")
