@@ -114,9 +114,9 @@ class _EngineGraph(_transitions_graphviz.Graph):
         for t in transitions:
             dest = t.get("dest", t["source"])
             lines = grouped.setdefault((t["source"], dest), [])
-            label = self._transition_label(t)
-            if label not in lines:
-                lines.append(label)
+            for label in self._transition_label(t).split(r"\n"):  # a composed edge carries several
+                if label not in lines:
+                    lines.append(label)
         machine: Any = self.machine
         custom: Any = self.custom_styles
         edge_styles = machine.style_attributes.get("edge", {})
@@ -126,7 +126,7 @@ class _EngineGraph(_transitions_graphviz.Graph):
             container.edge(src, dest, label=label, **edge_styles.get(style, {}))
 
 
-LABEL_WIDTH = 38
+LABEL_WIDTH = 28
 """Characters per line of an edge label before it wraps (at spaces only; no identifier is split)."""
 
 
