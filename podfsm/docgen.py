@@ -13,7 +13,8 @@ from the command line (exit status 1 and the stale paths).
 
 This module is also the site's mkdocs hook (``hooks:`` in ``mkdocs.yml``): :func:`on_files`
 publishes the committed ``diagrams/*.svg`` at ``diagrams/`` in the site, so the pages show the
-very files ``podfsm diagram`` wrote and the test checks, with no copy under ``docs/``.
+very files ``podfsm diagram`` wrote and the test checks, with no copy under ``docs/``, and
+:func:`on_page_content` keeps identifiers in table cells whole (:func:`unbreakable_words`).
 """
 
 from __future__ import annotations
@@ -934,6 +935,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # ----------------------------------------------------------------------------- mkdocs hook
+
+
+_TABLE = re.compile(r"<table>.*?</table>", re.DOTALL)
+_INLINE_CODE = re.compile(r"<code>(.*?)</code>", re.DOTALL)
+
+
+def unbreakable_words(page_html: str) -> str:
+    """Inline code in tables with each word in a ``<span class="podfsm-word">`` (``nowrap`` in the
+    site's CSS): a cell's line may break between words, and at the ``<wbr>`` of :func:`path_code`,
+    but never at a hyphen inside a name such as ``ready-implies-running``."""
+
+    def words(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        if re.search(r"<(?!wbr>)", inner):  # other markup inside: leave it as it is
+            return m.group(0)
+        parts = re.split(r"( +)", inner)
+        return (
+            "<code>"
+            + "".join(f'<span class="podfsm-word">{p}</span>' if p.strip() else p for p in parts)
+            + "</code>"
+        )
+
+    return _TABLE.sub(lambda t: _INLINE_CODE.sub(words, t.group(0)), page_html)
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """mkdocs hook: table cells never break an identifier (:func:`unbreakable_words`)."""
+    return unbreakable_words(html)
 
 
 def on_files(files: Any, config: Any) -> Any:

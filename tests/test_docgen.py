@@ -162,3 +162,21 @@ def test_interface_page_is_kept_where_the_contract_is_missing(
     docgen.write(tmp_path)
     (tmp_path / docgen.INTERFACE_PAGE).write_text(docgen.MARKER + "\n\n# The public interface\n")
     assert docgen.stale(tmp_path) == []  # not reported as left over
+
+
+def test_table_code_keeps_words_whole() -> None:
+    """The site hook wraps each word of a table's inline code, so cells break between words only."""
+    html = (
+        "<p><code>not-in-a-table</code></p><table><tr><td><code>ready-implies-running</code> and "
+        "<code>pod_phase(pod, *, now=None)</code> <code>pkg/<wbr>x.go<wbr>:f</code> <code><b>x y</b></code>"
+        "</td></tr></table>"
+    )
+    out = docgen.unbreakable_words(html)
+    assert "<p><code>not-in-a-table</code></p>" in out
+    assert '<code><span class="podfsm-word">ready-implies-running</span></code>' in out
+    assert (
+        '<code><span class="podfsm-word">pod_phase(pod,</span> <span class="podfsm-word">*,</span> '
+        '<span class="podfsm-word">now=None)</span></code>'
+    ) in out
+    assert '<span class="podfsm-word">pkg/<wbr>x.go<wbr>:f</span>' in out
+    assert "<code><b>x y</b></code>" in out  # other markup inside is left alone
