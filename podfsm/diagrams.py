@@ -11,7 +11,8 @@ Three kinds of diagram:
 - **machine diagrams** (``pod-phase``, ``container-state``, ``conditions``): the machine's rows,
   each edge labelled ``trigger [guard, guard]`` (:attr:`Row.label`), states spelled as
   Kubernetes spells them, the initial state marked by an arrow, terminal states doubled;
-- **composed diagrams** (``composed-<policy>``, ``composed-init-<policy>``,
+- **composed diagrams** (``composed-<policy>``, ``composed-init-<policy>``, each with an
+  ``-undisturbed`` companion that leaves deletion and eviction out, and
   ``init-sidecar-sequencing``): the reachable product of every container's state and the pod's
   phase for a small pod, found by exploring :class:`~podfsm.model.pod.PodModel` with a fixed
   menu of lifecycle events (:class:`Menu`); phases are boxes, nodes are container states, and
@@ -19,6 +20,10 @@ Three kinds of diagram:
   answer;
 - **run diagrams** (:func:`draw_run`): the path one simulation took, numbered, over the composed
   diagram of its pod.
+
+They are laid out to be read at their natural size (a page shows them so, in a box that scrolls
+and zooms): top to bottom unless left to right is narrower, each row's edge text wrapped at
+spaces to :data:`LABEL_WIDTH` characters (:func:`wrap_label`), never inside a name.
 
 Output is deterministic: nodes and edges come in the order of the machine tables (or of a
 breadth-first exploration with a fixed event order), the DOT has no timestamps, and the SVG's
@@ -122,7 +127,7 @@ class _EngineGraph(_transitions_graphviz.Graph):
         edge_styles = machine.style_attributes.get("edge", {})
         for (src, dest), lines in grouped.items():
             style = custom["edge"][src][dest]
-            label = "".join(wrap_label(line, machine.podfsm_wrap) for line in lines)
+            label = "".join(wrap_label(line) for line in lines)
             container.edge(src, dest, label=label, **edge_styles.get(style, {}))
 
 
@@ -171,7 +176,6 @@ class DiagramMachine(GraphMachine):
     machine_attributes = {  # noqa: RUF012 - transitions reads it from the class
         "directed": "true",
         "strict": "false",
-        "rankdir": "LR",
         "labelloc": "t",
         "fontname": FONT,
         "fontsize": "14",
@@ -183,7 +187,6 @@ class DiagramMachine(GraphMachine):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.style_attributes = copy.deepcopy(type(self).style_attributes)
         self.podfsm_clusters: dict[str, str] = {}
-        self.podfsm_wrap = LABEL_WIDTH
         super().__init__(*args, **kwargs)
 
     def _init_graphviz_engine(self, graph_engine: str) -> type[_transitions_graphviz.Graph]:
