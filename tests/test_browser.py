@@ -369,7 +369,7 @@ def test_every_page_is_readable(width: str, site: Path, server: str, browser: Pa
             browser.open(f"{server}/{rel}")
             facts = browser.evaluate(PAGE_FACTS_JS)
             browser.screenshot(
-                SCREENSHOTS / width / rel.replace("/", "-").replace(".html", ".png"), max_height=3 * h
+                SCREENSHOTS / width / rel.replace("/", "-").replace(".html", ".png"), max_height=2 * h
             )
             for d in facts["diagrams"]:
                 svg_path = (site / rel).parent / d["src"]
