@@ -348,11 +348,12 @@ def diagram_text_px(svg: str, rendered_width: float) -> float:
 
 
 def site_pages(site: Path) -> list[str]:
-    """Every page of the built site, relative to it (not the 404 page)."""
+    """Every page of the built site, relative to it (not the 404 page nor the checks' own pages)."""
     return sorted(
         p.relative_to(site).as_posix()
         for p in site.rglob("*.html")
-        if p.name != "404.html" and not p.relative_to(site).as_posix().startswith(("assets/", "broken-check"))
+        if p.name != "404.html"
+        and not p.relative_to(site).as_posix().startswith(("assets/", "broken-check", "shrunk-check"))
     )
 
 
