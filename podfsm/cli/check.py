@@ -366,14 +366,12 @@ def _file_stem(v: Mapping[str, Any]) -> str:
 def _save(directory: Path, violations: Sequence[Mapping[str, Any]]) -> None:
     if not violations:
         return
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        for v in violations:
-            stem = _file_stem(v)
-            (directory / f"{stem}.pod.json").write_text(json.dumps(v["pod"], indent=2) + "\n")
-            (directory / f"{stem}.events.json").write_text(json.dumps(v["events"], indent=2) + "\n")
-    except OSError as exc:
-        raise UsageError(f"--save {directory}: {exc.strerror or exc}") from None
+    from podfsm._io import write_atomic
+
+    for v in violations:  # each file whole or not at all: a full disk never leaves half of one
+        stem = _file_stem(v)
+        write_atomic(directory / f"{stem}.pod.json", json.dumps(v["pod"], indent=2) + "\n")
+        write_atomic(directory / f"{stem}.events.json", json.dumps(v["events"], indent=2) + "\n")
 
 
 def _print_list(output: str) -> None:
