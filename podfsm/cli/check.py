@@ -158,7 +158,7 @@ def _load(path: str) -> list[tuple[str, Mapping[str, Any]]]:
     from podfsm.loader import load_pod_dicts
     from podfsm.model.pod import PodModel
 
-    pods = load_pod_dicts(path)
+    pods = load_pod_dicts(path, allow_empty=False)
     name = "<stdin>" if path == "-" else path
     out: list[tuple[str, Mapping[str, Any]]] = []
     for i, pod in enumerate(pods):

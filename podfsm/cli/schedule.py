@@ -45,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _read_pod(path: str) -> tuple[dict[str, object], str]:
     source = "<stdin>" if path == "-" else path
-    pods = load_pod_dicts(path, source=source)
+    pods = load_pod_dicts(path, source=source, allow_empty=False)
     if len(pods) != 1:
         raise ManifestError(source, f"expected one Pod, found {len(pods)}")
     return pods[0], source
