@@ -64,8 +64,11 @@ class InvalidPod(PodFSMError, ValueError):
         super().__init__(f"{where}: {problem}")
 
 
-class InvalidArgument(PodFSMError, ValueError):
-    """An argument of a public function with the wrong type or value; ``argument`` names it."""
+class InvalidArgument(PodFSMError, TypeError, ValueError):
+    """An argument of a public function with the wrong type or value; ``argument`` names it.
+
+    Both a ``TypeError`` and a ``ValueError``, so code that caught either before still does.
+    """
 
     def __init__(self, argument: str, problem: str) -> None:
         self.argument = argument

@@ -172,9 +172,14 @@ def _each_pod(files: Sequence[str], handle: Callable[[dict[str, Any]], None]) ->
 
 
 def _each_pod_of(pod_file: PodFile, handle: Callable[[dict[str, Any]], None]) -> None:
+    from podfsm.oracle._input import SHAPE_ERRORS, diagnose
+
     for index, pod in enumerate(pod_file.pods):
         try:
-            handle(pod)
+            try:
+                handle(pod)
+            except SHAPE_ERRORS as exc:  # the lint read a field of the wrong type: name it
+                raise diagnose(pod, exc) from None
         except InvalidPod as exc:  # the oracle could not read it: say where it is in the file
             raise pod_file.error(index, exc.where, exc.problem) from None
 

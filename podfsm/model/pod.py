@@ -1313,7 +1313,9 @@ def _go_duration(seconds: float) -> str:
 
 def _manifest_dict(pod: Any, source: str) -> dict[str, Any]:
     if hasattr(pod, "model_dump"):
-        pod = pod.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        from podfsm.oracle._input import dump_model
+
+        pod = dump_model(pod)
     if not isinstance(pod, Mapping):
         raise ManifestError(source, "a pod manifest must be a mapping")
     kind = pod.get("kind")
