@@ -89,10 +89,12 @@ def run(args: argparse.Namespace) -> int:
     # Each step is written as it is computed and then dropped; only --diagram keeps them.
     kept: list[Step] | None = [] if args.diagram else None
 
+    run_steps = iter_simulate(  # admits, builds and checks every event now, before any output
+        pod, events, nodes=nodes, source=source, admit=not args.no_admission, events_source=events_source
+    )
+
     def steps() -> Iterator[Step]:
-        for step in iter_simulate(
-            pod, events, nodes=nodes, source=source, admit=not args.no_admission, events_source=events_source
-        ):
+        for step in run_steps:
             if kept is not None:
                 kept.append(step)
             yield step

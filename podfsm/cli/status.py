@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, TextIO
 
+from podfsm._io import escape_control
 from podfsm.cli import EXIT_CHECK_FAILED, EXIT_OK
 from podfsm.errors import InvalidPod
 from podfsm.loader import PodFile
@@ -234,10 +235,10 @@ def _print_table(files: Sequence[str], now: datetime, out: TextIO, err: TextIO, 
             columns = kubectl_columns(pod, now=now)
             cells = [columns.ready, columns.status, columns.restarts, columns.age]
         found = lint(pod)
-        namespace, name = _name(pod)
-        rows.append([name, *cells])
+        namespace, name = (escape_control(part) for part in _name(pod))
+        rows.append([escape_control(cell) for cell in (name, *cells)])  # no input can forge a row
         namespaces.append(namespace)
-        warnings.extend(f"warning: {namespace}/{name}: {f.message}" for f in found)
+        warnings.extend(f"warning: {namespace}/{name}: {escape_control(f.message)}" for f in found)
 
     _each_pod(files, add)
     if not rows:

@@ -86,9 +86,11 @@ def iter_simulate(
     """:func:`simulate`, one :class:`Step` at a time as each is computed.
 
     Nothing is kept between steps, so a caller that writes each step and drops it runs in
-    memory flat in the number of events (``podfsm simulate`` does). ``events`` is read twice
-    (once to check every event, once to run them) when it is a sequence, and copied into a list
-    first otherwise. Errors are those of :func:`simulate`; an illegal event's ``steps`` is empty.
+    memory flat in the number of events (``podfsm simulate`` does). The manifest is admitted,
+    the model built and every event checked *here*, before the iterator is returned, so input
+    errors come before any output; ``events`` is read twice (to check, then to run) when it is a
+    sequence, and copied into a list first otherwise. Errors are those of :func:`simulate`; an
+    illegal event's ``steps`` is empty.
     """
     if admit:
         from podfsm.model.admission import admit as admit_pod
@@ -100,6 +102,14 @@ def iter_simulate(
     for i, e in enumerate(evs):  # every event checked before the first one runs
         kind = parse_event(e, i, events_source).type
         explicit = explicit or kind in ("Scheduled", "Unschedulable")
+
+    return _run(model, evs, nodes, explicit, events_source)
+
+
+def _run(
+    model: PodModel, evs: Sequence[Any], nodes: Sequence[Any] | None, explicit: bool, events_source: str
+) -> Iterator[Step]:
+    """The steps of a run whose input :func:`iter_simulate` has checked."""
 
     def auto_schedule() -> Step | None:
         if nodes is None or explicit or model.bound or model.gated or model.gone:
