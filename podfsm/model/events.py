@@ -6,6 +6,11 @@ virtual seconds. :func:`parse_events` turns a list of such mappings into typed e
 event's index and field on error. Two extensions: ``SchedulingGatesRemoved`` (a user or
 controller cleared ``spec.schedulingGates``) and ``PodConditionSet`` (a controller set a pod
 condition it owns, such as the one a readiness gate names).
+
+Fields are bounded as the API bounds them (``exitCode`` an int32, ``gracePeriodSeconds`` an
+int64, ``seconds`` finite), and an event that would take a time the pod shows past
+9999-12-31T23:59:59Z (the last one ``metav1.Time`` can write) is refused by the model, naming the
+event's index and field.
 """
 
 from __future__ import annotations
