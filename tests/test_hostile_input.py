@@ -12,8 +12,10 @@ import errno
 import gc
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import weakref
 from datetime import UTC, datetime
 from pathlib import Path
@@ -658,6 +660,21 @@ def test_ctrl_c_before_the_command_line_is_imported_is_130() -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert (result.returncode, result.stderr) == (130, "")
+
+
+@pytest.mark.parametrize("delay", [0.2, 0.6])
+def test_ctrl_c_at_any_moment_is_130_without_traceback(delay: float) -> None:
+    """A real SIGINT, early (often while modules are imported) or later (while it runs)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    argv = [sys.executable, "-m", "podfsm", "check", "--exhaustive"]  # runs for many seconds
+    child = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT
+    )
+    time.sleep(delay)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
 
 
 # --------------------------------------------------------------------------------------------
