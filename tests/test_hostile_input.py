@@ -546,6 +546,16 @@ def test_json_nan_and_infinity_are_refused_at_load(
     one_line(err, pf, "is not a number JSON can hold")
 
 
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), b"bytes", {1: "x"}])
+def test_the_python_api_refuses_what_the_loader_refuses(bad: Any) -> None:
+    """A dict built in Python meets the loader's bounds in simulate and PodModel: no NaN gets out."""
+    pod = base_pod()
+    pod["metadata"]["labels"] = {"a": bad}
+    for admit in (False, True):
+        with pytest.raises(ManifestError, match=r"^<pod>: metadata\.labels\.a"):
+            podfsm.simulate(pod, EVENTS[:1], admit=admit)
+
+
 def test_events_files_have_the_same_bounds(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], pod_file: str
 ) -> None:
