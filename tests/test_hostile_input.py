@@ -746,6 +746,21 @@ def test_control_characters_cannot_forge_a_row(
     assert code == 0 and len(out.splitlines()) == 3 and "a\\nb" in out
 
 
+def test_enum_values_print_as_kubernetes_spells_them() -> None:
+    """A pod built in Python with podfsm's enums (str subclasses) gives plain strings, not enum reprs."""
+    from podfsm.vocab import Phase, WaitingReason
+
+    pod = base_pod(phase=Phase.RUNNING)
+    pod["status"]["containerStatuses"][0]["state"] = {
+        "waiting": {"reason": WaitingReason.CRASH_LOOP_BACK_OFF}
+    }
+    pod["spec"]["nodeName"] = Phase.RUNNING
+    columns = kubectl_columns(pod, now=NOW)
+    assert type(columns.status) is str and repr(columns.status) == "'CrashLoopBackOff'"
+    wide = kubectl_wide_columns(pod, now=NOW)
+    assert type(wide.node) is str and repr(wide.node) == "'Running'"
+
+
 def test_escape_control() -> None:
     assert escape_control("plain ünïcode") == "plain ünïcode"
     assert escape_control("a\x1b[0m\t\x85\u2028\x7f") == "a\\x1b[0m\\t\\x85\\u2028\\x7f"
