@@ -199,6 +199,16 @@ def test_a_file_with_no_pods_is_exit_2_naming_it(
     one_line(err, f"{empty}: no pods in the file")
 
 
+def test_a_conformance_file_with_no_cases_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``0 passed, 0 failed`` with exit 0 would read as a pass: an empty case file is a mistake."""
+    empty = write(tmp_path / "cases.json", [])
+    code, out, err = run(capsys, "conformance", empty)
+    assert (code, out) == (2, "")
+    one_line(err, f"{empty}: no cases in the file")
+
+
 def test_the_python_api_may_ask_for_pods() -> None:
     assert podfsm.load("# nothing\n---\n") == []
     with pytest.raises(ManifestError, match="no pods in the file"):

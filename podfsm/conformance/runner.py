@@ -237,6 +237,8 @@ def load_cases(path: str | os.PathLike[str]) -> list[Case]:
         _check_expect(raw, name, where)
         source = raw.get("source")
         cases.append(Case(case_id, source if isinstance(source, str) else "", short, i, raw))
+    if not cases:  # "0 passed, 0 failed" would read as success
+        raise ManifestError(name, "no cases in the file (an empty array)")
     return cases
 
 
