@@ -290,6 +290,17 @@ def test_simulate_json_is_written_step_by_step(
     assert out == dumps([s.to_dict() for s in steps])
 
 
+def test_status_json_stays_a_whole_array_when_a_later_pod_is_bad(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = mutate(["status", "containerStatuses", 0, "restartCount"], -5)
+    pf = write(tmp_path / "pods.json", {"kind": "List", "items": [base_pod(), bad]})
+    code, out, err = run(capsys, "status", "-o", "json", "--now", "2024-01-01T00:00:00Z", pf)
+    assert code == 2
+    assert [p["name"] for p in json.loads(out)] == ["p"]
+    one_line(err, "items[1].status.containerStatuses[0].restartCount")
+
+
 def test_json_array_writer_matches_dumps() -> None:
     import io
 

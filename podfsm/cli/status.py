@@ -34,7 +34,7 @@ from typing import Any, NamedTuple, TextIO
 
 from podfsm._io import escape_control
 from podfsm.cli import EXIT_CHECK_FAILED, EXIT_OK
-from podfsm.errors import InvalidPod
+from podfsm.errors import InvalidPod, PodFSMError
 from podfsm.loader import PodFile
 from podfsm.oracle import kubectl_columns, kubectl_wide_columns, pod_conditions, pod_phase
 from podfsm.oracle.conditions import KUBELET_CONDITIONS, Condition
@@ -217,7 +217,12 @@ def _print_json(files: Sequence[str], now: datetime, out: TextIO) -> int:
         separator = ",\n  "
         findings += len(found)
 
-    _each_pod(files, emit)
+    try:
+        _each_pod(files, emit)
+    except PodFSMError:  # a bad pod further on: what was written stays a whole JSON array
+        if not separator.startswith("["):
+            out.write("\n]\n")
+        raise
     out.write("[]\n" if separator.startswith("[") else "\n]\n")
     return findings
 
