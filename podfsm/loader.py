@@ -31,7 +31,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 import yaml
@@ -269,6 +269,11 @@ def load_json_like(src: Source, *, source: str | None = None) -> tuple[list[Any]
     (``_value_problem``); empty YAML documents are dropped. Raises :class:`ManifestError`.
     """
     text, name = read_text(src, source)
+    return parse_json_like(text, name), name
+
+
+def parse_json_like(text: str, name: str) -> list[Any]:
+    """:func:`load_json_like` of text already read: the documents, checked; ``name`` for messages."""
     docs: list[Any] | None = None
     if text[_skip_whitespace(text, 0) : _skip_whitespace(text, 0) + 1] in ("{", "["):
         try:  # JSON's own parser: many times faster and smaller than YAML's on a big file
@@ -283,7 +288,88 @@ def load_json_like(src: Source, *, source: str | None = None) -> tuple[list[Any]
         docs = [d for d in parse_yaml(text, name) if d is not None]
     for i, doc in enumerate(docs):
         check_values(doc, name, f"document {i + 1}" if len(docs) > 1 else None)
-    return docs, name
+    return docs
+
+
+class JSONArrayItems(Collection[Any]):
+    """The items of a JSON array in ``text``, parsed one at a time each time it is iterated.
+
+    For big arrays (an events script of a million events): only the text is held, never all
+    the parsed items, so a caller that takes one item, uses it and drops it runs in memory flat
+    in the number of items. Built by :func:`json_array_items`, which has checked every item once.
+    Each item gets the loader's bounds (:func:`check_values`), named ``[i]``.
+    """
+
+    def __init__(self, text: str, name: str, start: int) -> None:
+        self._text = text
+        self._name = name
+        self._start = start  # just after the "["
+        self._count = sum(1 for _ in self)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __contains__(self, item: object) -> bool:
+        return any(item == x for x in self)
+
+    def __iter__(self) -> Iterator[Any]:
+        text, name = self._text, self._name
+        decode = json.JSONDecoder(parse_constant=refuse_constant).raw_decode
+        pos = _skip_whitespace(text, self._start)
+        index = 0
+        if text[pos : pos + 1] == "]":
+            return
+        while True:
+            try:
+                item, pos = decode(text, pos)
+            except json.JSONDecodeError as exc:
+                raise _JSONSyntaxError(
+                    name, f"not valid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}"
+                ) from None
+            except RecursionError:
+                raise ManifestError(
+                    name, f"not valid JSON: nested more than {MAX_DEPTH} levels deep", f"[{index}]"
+                ) from None
+            except ValueError as exc:
+                raise ManifestError(name, f"not valid JSON: {_first_line(exc)}", f"[{index}]") from None
+            _check_item(item, name, index)
+            yield item
+            index += 1
+            pos = _skip_whitespace(text, pos)
+            sep = text[pos : pos + 1]
+            if sep == "]":
+                if _skip_whitespace(text, pos + 1) != len(text):
+                    raise _JSONSyntaxError(name, "not valid JSON: Extra data after the array")
+                return
+            if sep != ",":
+                line = text.count("\n", 0, pos) + 1
+                raise _JSONSyntaxError(name, "not valid JSON: Expecting ',' delimiter", f"line {line}")
+            pos = _skip_whitespace(text, pos + 1)
+
+
+def _check_item(item: object, name: str, index: int) -> None:
+    found = _value_problem(item, keys=False)
+    if found is not None:
+        from podfsm.api import field_path
+
+        raise ManifestError(name, found[1], field_path((index, *found[0])))
+
+
+def json_array_items(src: Source, *, source: str | None = None) -> tuple[JSONArrayItems | None, str, str]:
+    """``(items, text, name)``: the items of ``src`` read lazily when it is one JSON array, else
+    ``(None, text, name)``. Every item is parsed and checked once here (ManifestError)."""
+    text, name = read_text(src, source)
+    start = _skip_whitespace(text, 0)
+    if text[start : start + 1] != "[":
+        return None, text, name
+    try:
+        return JSONArrayItems(text, name, start + 1), text, name
+    except _JSONSyntaxError:
+        return None, text, name  # maybe flow-style YAML (``[{type: Scheduled}]``): read it as YAML
+
+
+class _JSONSyntaxError(ManifestError):
+    """Text that is not JSON at all, which may still be YAML."""
 
 
 def check_values(obj: object, name: str, where: str | None = None) -> None:

@@ -9,7 +9,7 @@ the event; the steps before it are on the exception as ``steps``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,7 +101,8 @@ def iter_simulate(
 
         pod = admit_pod(pod, source=source)
     model = PodModel(pod, source=source)
-    evs = events if isinstance(events, Sequence) else list(events)
+    # read twice (check, then run): a sequence or another sized collection as it is, else a list
+    evs = events if isinstance(events, Collection) and not isinstance(events, Iterator) else list(events)
     explicit = False
     for i, e in enumerate(evs):  # every event checked before the first one runs
         kind = parse_event(e, i, events_source).type
@@ -111,7 +112,7 @@ def iter_simulate(
 
 
 def _run(
-    model: PodModel, evs: Sequence[Any], nodes: Sequence[Any] | None, explicit: bool, events_source: str
+    model: PodModel, evs: Iterable[Any], nodes: Sequence[Any] | None, explicit: bool, events_source: str
 ) -> Iterator[Step]:
     """The steps of a run whose input :func:`iter_simulate` has checked."""
 
