@@ -3,6 +3,8 @@
 try:
     from podfsm.cli import main
 except KeyboardInterrupt:  # Ctrl-C before the command line is even imported: as later, no traceback
-    raise SystemExit(130) from None
+    import os
+
+    os._exit(130)  # not SystemExit: see podfsm.cli.exit_interrupted
 
 raise SystemExit(main())

@@ -454,6 +454,7 @@ def _pod_problem(obj: object) -> tuple[Path, str] | None:
 
 
 _INT64 = (-(2**63), 2**63 - 1)
+_DEEP_PATH_SHOWN = 8
 _PLAIN = frozenset({str, bool, type(None)})
 # (container, depth, parent entry, key in parent): the parent chain gives the path on error only
 _Entry = tuple[Any, int, Any, int | str | None]
@@ -481,8 +482,8 @@ def _value_problem(root: object, *, keys: bool) -> tuple[Path, str] | None:
             if problem is None:
                 continue
             return _entry_path(entry), problem
-        if depth >= MAX_DEPTH:
-            return _entry_path(entry), f"nested more than {MAX_DEPTH} levels deep"
+        if depth >= MAX_DEPTH:  # named by the first levels of the path, where the deep value starts
+            return _entry_path(entry)[:_DEEP_PATH_SHOWN], f"nested more than {MAX_DEPTH} levels deep"
         for k, v in items:
             if keys and type(k) is not str and type(obj) is dict:
                 return (*_entry_path(entry), _key_text(k)), f"a key must be a string, got {describe(k)}"

@@ -301,6 +301,31 @@ def test_status_json_stays_a_whole_array_when_a_later_pod_is_bad(
     one_line(err, "items[1].status.containerStatuses[0].restartCount")
 
 
+def test_json_events_are_read_one_at_a_time(tmp_path: Path) -> None:
+    """A JSON events file is held as text; each pass parses and checks the events again, one by one."""
+    from podfsm.loader import JSONArrayItems, json_array_items
+
+    path = write(tmp_path / "ev.json", " [ " + ", ".join(json.dumps(e) for e in EVENTS) + " ] \n")
+    items, _, _ = json_array_items(path)
+    assert isinstance(items, JSONArrayItems) and len(items) == len(EVENTS)
+    assert list(items) == EVENTS == list(items) and EVENTS[1] in items
+    assert list(iter_simulate(base_pod(), items))[-1].pod["status"]["phase"] == "Running"
+    for text, message in [
+        (
+            '[{"type": "TimePassed", "seconds": 1}, {"type": "TimePassed", "seconds": NaN}]',
+            "[1]: not valid JSON: NaN",
+        ),
+        (
+            '[{"a": {"b": [' + "[" * 120 + "]" * 120 + "]}}]",
+            ": [0].a.b[0][0][0][0][0][0]: nested more than 100 levels deep",
+        ),
+    ]:
+        with pytest.raises(ManifestError) as info:
+            json_array_items(write(tmp_path / "bad.json", text))
+        assert message in str(info.value)
+    assert json_array_items(write(tmp_path / "flow.yaml", "[{type: NodeLost}]"))[0] is None  # YAML
+
+
 def test_json_array_writer_matches_dumps() -> None:
     import io
 
@@ -693,9 +718,12 @@ def test_ctrl_c_before_the_command_line_is_imported_is_130() -> None:
     assert (result.returncode, result.stderr) == (130, "")
 
 
-@pytest.mark.parametrize("delay", [0.2, 0.6])
+@pytest.mark.parametrize("delay", [0.2, 0.4, 0.6, 0.9])
 def test_ctrl_c_at_any_moment_is_130_without_traceback(delay: float) -> None:
-    """A real SIGINT, early (often while modules are imported) or later (while it runs)."""
+    """A real SIGINT, early (often while modules are imported) or later (while it runs).
+
+    An interrupt during an import once ended the process with SIGINT (-2) instead of 130: CPython
+    remembers it as unhandled; podfsm.cli.exit_interrupted ends the process with os._exit."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     argv = [sys.executable, "-m", "podfsm", "check", "--exhaustive"]  # runs for many seconds
     child = subprocess.Popen(

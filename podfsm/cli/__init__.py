@@ -136,7 +136,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt:  # also while a command's modules are being imported
+        if argv is None:  # the program itself (console script, python -m podfsm)
+            exit_interrupted()
         return EXIT_INTERRUPTED
+
+
+def exit_interrupted() -> None:
+    """End the process with status 130 now, quietly.
+
+    Not ``sys.exit(130)``: when the interrupt arrived while a module was being imported, CPython
+    remembers it as unhandled and, at exit, kills the process with SIGINT (status -2) whatever the
+    exit status asked for; ``os._exit`` skips that (after flushing what was written).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            if stream is not None:
+                stream.flush()
+    os._exit(EXIT_INTERRUPTED)
 
 
 def _main(argv: Sequence[str] | None) -> int:
