@@ -4,17 +4,24 @@ Each subcommand lives in its own module ``podfsm.cli.<name>`` exposing
 ``add_arguments(parser)`` and ``run(args) -> int``; this module only dispatches and turns
 errors into exit statuses: 0 success, 1 a check failed or an event was illegal, 2 bad input
 or usage, with one line on stderr saying what and where.
+
+The same for every command, here and nowhere else: standard output that cannot be written (closed
+before the start, a full disk such as ``>/dev/full``, closed while writing) is one line and exit
+status 2; a reader that stops early (``| head``) ends the run quietly with 0; Ctrl-C, also
+while the command's modules are still being imported, is exit status 130 with no traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
-from collections.abc import Sequence
-from typing import Protocol, cast
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol, TextIO, cast
 
-from podfsm.errors import IllegalEvent, PodFSMError
+from podfsm.errors import IllegalEvent, OutputError, PodFSMError
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -67,11 +74,115 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+
+STDOUT = "standard output"
+
+
+class _GuardedOutput:
+    """Standard output whose write errors are :class:`OutputError`; every other attribute passes through.
+
+    A reader that went away (``EPIPE``) stays :class:`BrokenPipeError`, which :func:`main` ends quietly.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def _failed(self, exc: OSError | ValueError) -> OutputError:
+        if isinstance(exc, ValueError):  # "I/O operation on closed file"
+            return OutputError(STDOUT, "it is closed")
+        return OutputError(STDOUT, exc.strerror or str(exc))
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise self._failed(exc) from None
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise self._failed(exc) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _discard_stdout() -> None:
+    """Point file descriptor 1 at /dev/null, so the interpreter's last flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ is not None else 1)
+        os.close(devnull)
+
+
+def _say(command: str | None, message: object) -> None:
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            print(f"podfsm {command}: {message}" if command else f"podfsm: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status (0, 1, 2, or 130 after Ctrl-C)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # also while a command's modules are being imported
+        if argv is None:  # the program itself (console script, python -m podfsm)
+            exit_interrupted()
+        return EXIT_INTERRUPTED
+
+
+def exit_interrupted() -> None:
+    """End the process with status 130 now, quietly.
+
+    Not ``sys.exit(130)``: when the interrupt arrived while a module was being imported, CPython
+    remembers it as unhandled and, at exit, kills the process with SIGINT (status -2) whatever the
+    exit status asked for; ``os._exit`` skips that (after flushing what was written).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            if stream is not None:
+                stream.flush()
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in args_list if not a.startswith("-")), None)
-    parser = build_parser(command if command in COMMANDS else None)
+    known = command if command in COMMANDS else None
+    if sys.stdout is None:  # started with standard output closed (`>&-`)
+        _say(known, OutputError(STDOUT, "it is closed"))
+        return EXIT_BAD_INPUT
+    original = sys.stdout
+    sys.stdout = cast(TextIO, _GuardedOutput(original))
+    try:
+        status = _run(args_list, known)
+        sys.stdout.flush()
+        return status
+    except OutputError as exc:
+        if exc.target == STDOUT:
+            _discard_stdout()
+        _say(known, exc)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        _discard_stdout()
+        return EXIT_OK
+    finally:
+        if isinstance(sys.stdout, _GuardedOutput):
+            sys.stdout = original
+
+
+def _run(args_list: list[str], command: str | None) -> int:
+    parser = build_parser(command)
     args = parser.parse_args(args_list)
     if getattr(args, "_run", None) is None:
         parser.print_help(sys.stderr)
@@ -79,12 +190,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args._run(args))
     except IllegalEvent as exc:
-        print(f"podfsm {args.command}: {exc}", file=sys.stderr)
+        sys.stdout.flush()  # the steps before the illegal event come first
+        _say(args.command, exc)
         return EXIT_CHECK_FAILED
+    except OutputError:
+        raise
     except PodFSMError as exc:
-        print(f"podfsm {args.command}: {exc}", file=sys.stderr)
+        sys.stdout.flush()
+        _say(args.command, exc)
         return EXIT_BAD_INPUT
-    except BrokenPipeError:
-        return EXIT_OK
-    except KeyboardInterrupt:
-        return 130

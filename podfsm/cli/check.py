@@ -28,6 +28,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
+from podfsm._io import escape_control
 from podfsm.cli import EXIT_CHECK_FAILED, EXIT_OK
 from podfsm.errors import UsageError
 
@@ -159,13 +160,13 @@ def _load(path: str) -> list[tuple[str, Mapping[str, Any]]]:
     from podfsm.loader import load_pod_dicts
     from podfsm.model.pod import PodModel
 
-    pods = load_pod_dicts(path)
+    pods = load_pod_dicts(path, allow_empty=False)
     name = "<stdin>" if path == "-" else path
     out: list[tuple[str, Mapping[str, Any]]] = []
     for i, pod in enumerate(pods):
         PodModel(pod, source=name)  # the model's own checks of the spec, as a usage error
         meta = pod.get("metadata") or {}
-        label = str(meta.get("name") or f"{Path(name).name}[{i}]")
+        label = escape_control(str(meta.get("name") or f"{Path(name).name}[{i}]"))  # shown in the table
         out.append((label, pod))
     return out
 
@@ -391,14 +392,12 @@ def _file_stem(v: Mapping[str, Any]) -> str:
 def _save(directory: Path, violations: Sequence[Mapping[str, Any]]) -> None:
     if not violations:
         return
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        for v in violations:
-            stem = _file_stem(v)
-            (directory / f"{stem}.pod.json").write_text(json.dumps(v["pod"], indent=2) + "\n")
-            (directory / f"{stem}.events.json").write_text(json.dumps(v["events"], indent=2) + "\n")
-    except OSError as exc:
-        raise UsageError(f"--save {directory}: {exc.strerror or exc}") from None
+    from podfsm._io import write_atomic
+
+    for v in violations:  # each file whole or not at all: a full disk never leaves half of one
+        stem = _file_stem(v)
+        write_atomic(directory / f"{stem}.pod.json", json.dumps(v["pod"], indent=2) + "\n")
+        write_atomic(directory / f"{stem}.events.json", json.dumps(v["events"], indent=2) + "\n")
 
 
 def _print_list(output: str) -> None:

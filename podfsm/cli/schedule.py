@@ -45,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _read_pod(path: str) -> tuple[dict[str, object], str]:
     source = "<stdin>" if path == "-" else path
-    pods = load_pod_dicts(path, source=source)
+    pods = load_pod_dicts(path, source=source, allow_empty=False)
     if len(pods) != 1:
         raise ManifestError(source, f"expected one Pod, found {len(pods)}")
     return pods[0], source
@@ -68,7 +68,7 @@ def _explain(result: ScheduleResult, pod_ref: str) -> str:
             if v.plugin:
                 reasons = f"{v.plugin}: {reasons}"
             lines.append(f"{v.node:<{width}}  {score:>5}  {reasons}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(_io.escape_control(line) for line in lines) + "\n"  # no input can forge a line
 
 
 def run(args: argparse.Namespace) -> int:

@@ -32,8 +32,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, TextIO
 
+from podfsm._io import escape_control
 from podfsm.cli import EXIT_CHECK_FAILED, EXIT_OK
-from podfsm.errors import InvalidPod
+from podfsm.errors import InvalidPod, PodFSMError
 from podfsm.loader import PodFile
 from podfsm.oracle import kubectl_columns, kubectl_wide_columns, pod_conditions, pod_phase
 from podfsm.oracle.conditions import KUBELET_CONDITIONS, Condition
@@ -172,9 +173,14 @@ def _each_pod(files: Sequence[str], handle: Callable[[dict[str, Any]], None]) ->
 
 
 def _each_pod_of(pod_file: PodFile, handle: Callable[[dict[str, Any]], None]) -> None:
+    from podfsm.oracle._input import SHAPE_ERRORS, diagnose
+
     for index, pod in enumerate(pod_file.pods):
         try:
-            handle(pod)
+            try:
+                handle(pod)
+            except SHAPE_ERRORS as exc:  # the lint read a field of the wrong type: name it
+                raise diagnose(pod, exc) from None
         except InvalidPod as exc:  # the oracle could not read it: say where it is in the file
             raise pod_file.error(index, exc.where, exc.problem) from None
 
@@ -211,7 +217,12 @@ def _print_json(files: Sequence[str], now: datetime, out: TextIO) -> int:
         separator = ",\n  "
         findings += len(found)
 
-    _each_pod(files, emit)
+    try:
+        _each_pod(files, emit)
+    except PodFSMError:  # a bad pod further on: what was written stays a whole JSON array
+        if not separator.startswith("["):
+            out.write("\n]\n")
+        raise
     out.write("[]\n" if separator.startswith("[") else "\n]\n")
     return findings
 
@@ -229,10 +240,10 @@ def _print_table(files: Sequence[str], now: datetime, out: TextIO, err: TextIO, 
             columns = kubectl_columns(pod, now=now)
             cells = [columns.ready, columns.status, columns.restarts, columns.age]
         found = lint(pod)
-        namespace, name = _name(pod)
-        rows.append([name, *cells])
+        namespace, name = (escape_control(part) for part in _name(pod))
+        rows.append([escape_control(cell) for cell in (name, *cells)])  # no input can forge a row
         namespaces.append(namespace)
-        warnings.extend(f"warning: {namespace}/{name}: {f.message}" for f in found)
+        warnings.extend(f"warning: {namespace}/{name}: {escape_control(f.message)}" for f in found)
 
     _each_pod(files, add)
     if not rows:
