@@ -1271,7 +1271,7 @@ def _phase_is_getphase(v: View) -> str | None:
             )
     try:
         allowed = {pod_phase(v.pod)}
-        if v.deletion() is not None or phase in _TERMINAL:
+        if v.deletion() is not None:
             terminal = pod_phase(v.pod, pod_is_terminal=True)
             allowed.add(terminal if terminal in _TERMINAL else Phase.FAILED.value)
     except PodFSMError as exc:
@@ -1360,31 +1360,45 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
     doBackOff's: none for the first exit, then 10 s doubling to 300 s, none again (and back to 10 s)
     when an exit comes more than 600 s after the previous restart.
     """
-    runs: dict[float, float] = {}  # finishedAt -> startedAt
+    runs: dict[int, tuple[float, float]] = {}  # the run's restartCount -> (startedAt, finishedAt)
     first = v.statuses(v.history[0]).get(c.name)
     if first is not None and (first.restart_count or first.last or first.kind == "terminated"):
         return None
-    count = 0
     for o in v.history:
         s = v.statuses(o).get(c.name)
         if s is None:
             continue
-        count = max(count, s.restart_count)
-        for d in ((s.state if s.kind == "terminated" else {}), s.last):
+        if s.kind == "terminated":
+            ended: list[tuple[int, Mapping[str, Any]]] = [(s.restart_count, s.state)]
+        else:
+            ended = []
+        if s.last:
+            ended.append((s.restart_count - 1 if s.kind == "running" else s.restart_count, s.last))
+        for index, d in ended:
             fin, sta = v.seconds(d.get("finishedAt")), v.seconds(d.get("startedAt"))
-            if fin is not None:
-                runs[fin] = sta if sta is not None else fin
-    if len(runs) < count:
+            if fin is not None and index >= 0:
+                runs[index] = (sta if sta is not None else fin, fin)
+    if sorted(runs) != list(range(len(runs))):
         return None  # an exit happened between two observations
     out: list[tuple[float, float, float]] = []
     delay = 0.0
-    restarted_at: float | None = None  # lastUpdate: when the back-off entry was last moved on
-    for fin in sorted(runs):
-        expired = restarted_at is None or fin - restarted_at > CRASH_RESET + TIME_SLACK
+    # lastUpdate, when the back-off entry last moved on: the restart after the previous exit,
+    # known to lie between that exit plus its delay and the next run's start
+    earliest: float | None = None
+    latest: float | None = None
+    for index in sorted(runs):
+        sta, fin = runs[index]
+        if earliest is None or latest is None or fin - min(latest, sta) > CRASH_RESET + TIME_SLACK:
+            expired = True
+        elif fin - earliest <= CRASH_RESET - TIME_SLACK:
+            expired = False
+        else:
+            return None  # the restart's exact time decides, and the window does not show it
         required = 0.0 if expired else delay
-        out.append((runs[fin], fin, required))
+        out.append((sta, fin, required))
         delay = 10.0 if expired else min(delay * 2, 300.0)
-        restarted_at = fin + required
+        earliest = fin + required
+        latest = runs[index + 1][0] if index + 1 in runs else None
     return out
 
 
@@ -1417,7 +1431,7 @@ def _backoff_timing(v: View) -> str | None:
         fin, sta = v.seconds(s.last.get("finishedAt")), v.seconds(s.last.get("startedAt"))
         if fin is None or probed:
             continue
-        if sta is not None and fin - sta > CRASH_RESET + TIME_SLACK:
+        if sta is not None and fin - sta > CRASH_RESET:  # whole seconds: 601 means more than 600
             return (
                 f"{c.name!r} is in CrashLoopBackOff after a run of {fin - sta:g} s: a back-off entry older "
                 "than 600 s has expired, so the restart is immediate"
@@ -1493,12 +1507,16 @@ def _restart_count_last_state(v: View) -> str | None:
                 f"{b.restart_count} -> {a.restart_count}"
             )
         if a.kind in ("waiting", "running"):
+            same_run = a.kind == b.kind == "running" and a.state.get("startedAt") == b.state.get("startedAt")
+            want: Mapping[str, Any]
             if b.kind == "terminated":
-                want = b.state
-            elif b.kind == "running" and a.kind != "running":
+                want = b.state  # the run that just ended
+            elif b.kind == "running" and not same_run:
                 want = {"startedAt": b.state.get("startedAt")}
             else:
-                want = b.last if a.restart_count == b.restart_count else {}
+                want = b.last  # nothing ended since: lastState is kept
+            if want and not a.last:
+                return f"{name!r} has no lastState, but a run of it ended (finished {want.get('finishedAt')})"
             for key in ("exitCode", "startedAt", "finishedAt"):
                 if key in want and a.last.get(key) != want.get(key):
                     return (
@@ -1509,8 +1527,7 @@ def _restart_count_last_state(v: View) -> str | None:
 
 
 def _consecutive(v: View, name: str, probe: str) -> tuple[int, str] | None:
-    """The run of equal results of ``probe`` for ``name`` "
-    "ending at the last event, if the window shows its start."""
+    """The run of equal ``probe`` results of ``name`` up to the last event, if the window shows its start."""
     result = None
     n = 0
     for o in reversed(v.history[1:]):
@@ -1578,6 +1595,10 @@ def _ready_follows_probes(v: View) -> str | None:
         ):
             run = _consecutive(v, c.name, "readiness")
             threshold = readiness.failure_threshold
+            if e.get("result") == "Success" and a.kind == "running" and a.started and not a.ready:
+                needed = readiness.success_threshold
+                if needed == 1 or (run is not None and run[0] >= needed):
+                    return f"{c.name!r} is not ready after {needed} readiness successes in a row"
             if e.get("result") == "Failure" and a.kind == "running":
                 if a.ready and run is not None and run[0] >= threshold:
                     return (
