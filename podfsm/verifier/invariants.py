@@ -1732,7 +1732,10 @@ def _stopped_end_terminal(v: View) -> str | None:
         return None
     running = v.running()
     done = v.regular_done()
-    deleted = v.deletion() is not None
+    deletion = v.deletion()
+    deleted = deletion is not None
+    if deletion is not None and deletion[1] == 0:
+        return None  # a zero grace period removes the object at once: nothing is published after it
     if not (deleted or done or v.init_failed()):
         return None
     if done and running and all(not c.is_regular for c in v.containers() if c.name in running):
