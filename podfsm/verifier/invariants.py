@@ -1588,7 +1588,7 @@ def _ready_follows_probes(v: View) -> str | None:
         a, b = after.get(c.name), before.get(c.name)
         if a is None:
             continue
-        if a.kind == "running" and not a.started and a.ready:
+        if a.kind == "running" and a.raw.get("started") is False and a.ready:
             return f"{c.name!r} is ready before its startup probe succeeded"
         if b is None or e is None:
             continue
