@@ -103,16 +103,21 @@ class Context:
     condition_types: tuple[ConditionType, ...]  # aligned with ``PodState.conditions``
     render: Callable[[PodState], dict[str, Any]]
     t0: datetime
-    _rendered: dict[Any, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
+    _rendered: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def published(self, state: PodState) -> dict[str, Any]:
         """The pod object of ``state``, rendered once (a small cache: the explorer asks for each
         source state once per event it tries)."""
-        pod = self._rendered.get(state)
+        last = self._rendered.get(None)
+        if last is not None and last[0] is state:  # the explorer asks for one source state in a row
+            same: dict[str, Any] = last[1]
+            return same
+        pod: dict[str, Any] | None = self._rendered.get(state)
         if pod is None:
             if len(self._rendered) >= 4096:
                 self._rendered.clear()
             pod = self._rendered[state] = self.render(state)
+        self._rendered[None] = (state, pod)
         return pod
 
     @classmethod
