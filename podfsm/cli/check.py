@@ -405,7 +405,8 @@ def _print_list(output: str) -> None:
         json.dump(
             {
                 "invariants": [
-                    {"name": i.name, "statement": i.statement, "scope": i.scope} for i in INVARIANTS.values()
+                    {"name": i.name, "statement": i.statement, "scope": i.scope, "view": i.view}
+                    for i in INVARIANTS.values()
                 ],
                 "configurations": [
                     {"name": c.name, "doc": c.doc, "bounds": c.bounds.to_dict()}
@@ -420,13 +421,16 @@ def _print_list(output: str) -> None:
         )
         sys.stdout.write("\n")
         return
-    print("invariants:")
-    for i in INVARIANTS.values():
-        print(f"  {i.name:<48} {i.statement}")
+    for view, title in (("published", "invariants over the published pod:"), ("model", "model self-checks:")):
+        print(title)
+        for i in INVARIANTS.values():
+            if i.view == view:
+                print(f"  {i.name:<48} {i.statement}")
     print("standard configurations:")
     for c in STANDARD_CONFIGURATIONS:
         bounds = json.dumps(c.bounds.to_dict()) if c.bounds.to_dict() else "unbounded"
         print(f"  {c.name:<28} {c.doc}; {bounds}")
     print("mutants:")
     for m in MUTANTS.values():
-        print(f"  {m.name:<32} breaks {m.invariant}: {m.doc}")
+        what = f"breaks {m.invariant}" if m.invariant else "bug kind"
+        print(f"  {m.name:<32} {what}: {m.doc}")
