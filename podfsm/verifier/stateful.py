@@ -3,8 +3,11 @@
 :class:`PodLifecycleMachine` draws a pod (:func:`podfsm.verifier.strategies.pod_specs`) and a flavour,
 then, step by step, an event the world could send (:func:`podfsm.verifier.strategies.next_event`, now and
 then one the model must refuse), applies it, and checks the invariants of
-:mod:`podfsm.verifier.invariants` on the step. A failure raises :class:`InvariantViolated`, whose message
-is the shrunk counterexample in the ``podfsm simulate`` format: the pod and the event list,
+:mod:`podfsm.verifier.invariants` on the step: the model self-checks on the model's states, the
+invariants over the published pod on the whole history of published pods so far
+(:attr:`PodLifecycleMachine.history`). A failure raises :class:`InvariantViolated`, whose message
+is the shrunk counterexample: the invariant and its statement, the violating step as a diff of the
+published fields that matter, then the pod and the event list in the ``podfsm simulate`` format,
 ready to save and replay::
 
     podfsm simulate pod.json events.json
