@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
 
@@ -112,6 +112,8 @@ def test_the_stateful_machine_catches_a_mutant_with_a_replayable_script() -> Non
         database=None,
         derandomize=True,
         suppress_health_check=list(HealthCheck),
+        # the script must replay whether shrunk or not; shrinking is tested in test_stateful.py
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
     )
     with mutant.active(), pytest.raises(InvariantViolated) as info:
         run_state_machine_as_test(OnePod, settings=config)
