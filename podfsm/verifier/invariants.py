@@ -395,6 +395,9 @@ def _terminal_absorbing(t: Transition) -> str | None:
     return None
 
 
+_HOOK_KILL = "FailedPostStartHook"
+
+
 @invariant(
     "restart-count-monotonic",
     "A container's restartCount never decreases and grows by exactly 1 each time a container that ran "
@@ -406,7 +409,11 @@ def _terminal_absorbing(t: Transition) -> str | None:
 def _restart_count(t: Transition) -> str | None:
     assert t.before is not None
     for spec, b, a in zip(t.context.containers, t.before.containers, t.after.containers, strict=True):
-        restarted = b.ever_ran and b.state not in _ALIVE and a.state in _ALIVE
+        # an instance whose postStart hook failed is seen (and counted) only once it was killed:
+        # the hook and its kill run inside the kubelet's start (startContainer)
+        started = b.state not in _ALIVE and a.state in _ALIVE and a.kill_cause != _HOOK_KILL
+        hook_seen = b.state in _ALIVE and b.kill_cause == _HOOK_KILL and a.state not in _ALIVE
+        restarted = b.ever_ran and (started or hook_seen)
         expected = b.restart_count + (1 if restarted else 0)
         if a.restart_count != expected:
             what = "ran again" if restarted else "did not run again"
@@ -420,7 +427,9 @@ def _restart_count(t: Transition) -> str | None:
 @invariant(
     "init-before-app",
     "No regular container runs before every regular init container succeeded, and init containers start "
-    "one at a time, in order, each after the previous one completed (a sidecar: started).",
+    "one at a time, in order, each after the previous one completed (a sidecar: started); regular "
+    "containers wait for the last init container only, and an init container that ran is restarted "
+    "in its own right.",
     _INIT_ACTIONS,
     "step",
 )
@@ -442,10 +451,15 @@ def _init_before_app(t: Transition) -> str | None:
     ):
         if b.state in _ALIVE or a.state not in _ALIVE:
             continue
+        if not spec.is_regular and b.ever_ran:
+            continue  # an init container that ran before is restarted in its own right
         earlier = t.context.containers[:i] if not spec.is_regular else t.context.containers
-        for j, other in enumerate(earlier):
-            if other.is_regular:
-                continue
+        inits_ = [j for j, other in enumerate(earlier) if not other.is_regular]
+        if spec.is_regular:
+            # computeInitContainerActions: initialization is done when the last init container is
+            inits_ = inits_[-1:]
+        for j in inits_:
+            other = earlier[j]
             if not _done_init(other, t.before.containers[j]):
                 return (
                     f"{spec.name!r} started before {other.name!r} completed ({t.before.containers[j].state})"
@@ -542,8 +556,9 @@ def _backoff_bounded(t: Transition) -> str | None:
             return f"{spec.name!r} has crash-loop back-off delay {c.bo_delay:g} s"
         if c.pull_delay not in BACKOFF_DELAYS:
             return f"{spec.name!r} has image-pull back-off delay {c.pull_delay:g} s"
-        if c.state == ctm.CRASH_LOOP_BACK_OFF and c.restart_at is not None and c.last_term is not None:
-            wait = c.restart_at - c.last_term.finished_at
+        exit_ = c.term if c.term is not None else c.last_term  # the newest exit (the model's record)
+        if c.state == ctm.CRASH_LOOP_BACK_OFF and c.restart_at is not None and exit_ is not None:
+            wait = c.restart_at - exit_.finished_at
             if not 0 < wait <= c.bo_delay:
                 return f"{spec.name!r} waits {wait:g} s after its exit, back-off delay {c.bo_delay:g} s"
         if c.state == ctm.IMAGE_PULL_BACK_OFF and c.retry_at is not None and c.pull_updated is not None:
@@ -574,19 +589,6 @@ def _succeeded_exit_zero(t: Transition) -> str | None:
 _KUBELET_CONDITIONS = (ConditionType.INITIALIZED, ConditionType.CONTAINERS_READY, ConditionType.READY)
 
 
-def _restart_in_one_sync(t: Transition) -> bool:
-    """A container the kubelet is restarting (new instance not started, or backing off) after it exited.
-
-    computePodActions restarts a probe-killed OnFailure container even when it exited 0; getPhase's
-    ContainerShouldRestart reads that exit as "not restartable". The model follows the kubelet's
-    decision; upstream can end such a pod instead (kubernetes/kubernetes#109537), a known deviation.
-    """
-    return any(
-        c.state in ("Waiting", "CrashLoopBackOff", "ImagePullBackOff") and c.last_term is not None
-        for c in t.after.containers
-    )
-
-
 @invariant(
     "phase-agrees-with-oracle",
     "status.phase equals the oracle's pod_phase of the same object (pod_is_terminal for a finished pod, "
@@ -609,7 +611,7 @@ def _phase_agrees(t: Transition) -> str | None:
                 expected = Phase.FAILED.value  # TerminatePod: a finished pod is never left Pending/Running
             if expected in _TERMINAL and not terminal and any(c.state in _ALIVE for c in t.after.containers):
                 expected = str(phase)  # mergePodStatus: no terminal phase while a container may still run
-            if expected != phase and not _restart_in_one_sync(t):
+            if expected != phase:
                 return f"status.phase is {phase} but pod_phase says {expected}"
         if not t.after.bound:
             return None
