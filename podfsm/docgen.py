@@ -428,6 +428,11 @@ STATUS_PODS: dict[str, dict[str, Any]] = {
 }
 
 
+def _wait(seconds: float) -> dict[str, Any]:
+    """The virtual clock moves on; the kubelet's requeued syncs run on the way."""
+    return {"type": "TimePassed", "seconds": seconds}
+
+
 def _ev(kind: str, container: str = "", **fields: Any) -> dict[str, Any]:
     ev: dict[str, Any] = {"type": kind}
     if container:
@@ -445,6 +450,9 @@ def _start(c: str) -> dict[str, Any]:
 
 def _exit(c: str, code: int, **kw: Any) -> dict[str, Any]:
     return _ev("ContainerExited", c, exitCode=code, **kw)
+
+
+_CRASH_TWICE = (_SCHED, _start("app"), _exit("app", 1), _start("app"), _exit("app", 1))
 
 
 @dataclass(frozen=True)
@@ -529,9 +537,11 @@ STATUS_CATALOGUE: tuple[StatusValue, ...] = (
             StatusExample(
                 "Init:CrashLoopBackOff",
                 "web-init",
-                (_SCHED, _start("init"), _exit("init", 1), _start("init"), _exit("init", 1)),
+                (_SCHED, _start("init"), _exit("init", 1), _start("init"), _exit("init", 1), _wait(10)),
             ),
-            StatusExample("Init:ErrImagePull", "web-init", (_SCHED, _ev("ImagePullFailed", "init"))),
+            StatusExample(
+                "Init:ErrImagePull", "web-init", (_SCHED, _ev("ImagePullFailed", "init"), _wait(10))
+            ),
             StatusExample("Init:Error", "job-init", (_SCHED, _start("init"), _exit("init", 1))),
             StatusExample(
                 "Init:OOMKilled", "job-init", (_SCHED, _start("init"), _exit("init", 137, reason="OOMKilled"))
@@ -563,18 +573,22 @@ STATUS_CATALOGUE: tuple[StatusValue, ...] = (
             StatusExample(
                 "CrashLoopBackOff",
                 "web",
-                (_SCHED, _start("app"), _exit("app", 1), _start("app"), _exit("app", 1)),
+                (_SCHED, _start("app"), _exit("app", 1), _start("app"), _exit("app", 1), _wait(10)),
             ),
-            StatusExample("ErrImagePull", "web", (_SCHED, _ev("ImagePullFailed", "app"))),
+            StatusExample("ErrImagePull", "web", (_SCHED, _ev("ImagePullFailed", "app"), _wait(10))),
             StatusExample(
                 "ImagePullBackOff",
                 "web",
-                (_SCHED, _ev("ImagePullFailed", "app"), _ev("TimePassed", seconds=1)),
+                (_SCHED, _ev("ImagePullFailed", "app"), _wait(10), _ev("ImagePullFailed", "app"), _wait(20)),
             ),
             StatusExample(
-                "InvalidImageName", "web", (_SCHED, _ev("ImagePullFailed", "app", reason="InvalidImageName"))
+                "InvalidImageName",
+                "web",
+                (_SCHED, _ev("ImagePullFailed", "app", reason="InvalidImageName"), _wait(10)),
             ),
-            StatusExample("CreateContainerConfigError", "web", (_SCHED, _ev("ContainerCreateFailed", "app"))),
+            StatusExample(
+                "CreateContainerConfigError", "web", (_SCHED, _ev("ContainerCreateFailed", "app"), _wait(10))
+            ),
         ),
     ),
     StatusValue(
@@ -585,7 +599,9 @@ STATUS_CATALOGUE: tuple[StatusValue, ...] = (
             StatusExample("Error", "job", (_SCHED, _start("app"), _exit("app", 1))),
             StatusExample("OOMKilled", "job", (_SCHED, _start("app"), _exit("app", 137, reason="OOMKilled"))),
             StatusExample(
-                "ContainerStatusUnknown", "web", (_SCHED, _start("app"), _exit("app", 1), _ev("Evicted"))
+                "ContainerStatusUnknown",
+                "web",
+                (*_CRASH_TWICE, _wait(10), _ev("Evicted")),
             ),
         ),
     ),

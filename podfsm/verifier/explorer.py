@@ -295,6 +295,7 @@ _POD_KNOWN = frozenset(
         "stop_started_at",
         "stop_grace",
         "deletion_requested_at",
+        "resync_at",
     }
 )
 _POD_EXTRA = tuple(f.name for f in fields(PodState) if f.name not in _POD_KNOWN)
@@ -384,6 +385,7 @@ class KeyBuilder:
             c.kill_cause or "",
             tuple((r, min(n, cap)) for r, n in c.probe_runs) if cap > 0 else (),
             c.ever_ran,
+            c.cache_reason,
             _container_extra(c),
         )
 
@@ -426,6 +428,7 @@ class KeyBuilder:
             s.phase,
             tuple((c.state, c.reason) for c in s.conditions),
             tuple(c[:3] for c in s.custom_conditions),
+            _left(s.resync_at, now),
             _pod_extra(s),
             containers,
         )

@@ -443,6 +443,9 @@ def _onfailure_succeeded(t: Transition) -> str | None:
     return f"every regular container exited 0 and nothing runs, but the pod is {after.phase}"
 
 
+_HOOK_KILL = "FailedPostStartHook"
+
+
 @invariant(
     "restart-count-monotonic",
     "A container's restartCount never decreases and grows by exactly 1 each time a container that ran "
@@ -454,7 +457,11 @@ def _onfailure_succeeded(t: Transition) -> str | None:
 def _restart_count(t: Transition) -> str | None:
     assert t.before is not None
     for spec, b, a in zip(t.context.containers, t.before.containers, t.after.containers, strict=True):
-        restarted = b.ever_ran and b.state not in _ALIVE and a.state in _ALIVE
+        # an instance whose postStart hook failed is seen (and counted) only once it was killed:
+        # the hook and its kill run inside the kubelet's start (startContainer)
+        started = b.state not in _ALIVE and a.state in _ALIVE and a.kill_cause != _HOOK_KILL
+        hook_seen = b.state in _ALIVE and b.kill_cause == _HOOK_KILL and a.state not in _ALIVE
+        restarted = b.ever_ran and (started or hook_seen)
         expected = b.restart_count + (1 if restarted else 0)
         if a.restart_count != expected:
             what = "ran again" if restarted else "did not run again"
@@ -468,7 +475,9 @@ def _restart_count(t: Transition) -> str | None:
 @invariant(
     "init-before-app",
     "No regular container runs before every regular init container succeeded, and init containers start "
-    "one at a time, in order, each after the previous one completed (a sidecar: started).",
+    "one at a time, in order, each after the previous one completed (a sidecar: started); regular "
+    "containers wait for the last init container only, and an init container that ran is restarted "
+    "in its own right.",
     _INIT_ACTIONS,
     "step",
 )
@@ -490,10 +499,15 @@ def _init_before_app(t: Transition) -> str | None:
     ):
         if b.state in _ALIVE or a.state not in _ALIVE:
             continue
+        if not spec.is_regular and b.ever_ran:
+            continue  # an init container that ran before is restarted in its own right
         earlier = t.context.containers[:i] if not spec.is_regular else t.context.containers
-        for j, other in enumerate(earlier):
-            if other.is_regular:
-                continue
+        inits_ = [j for j, other in enumerate(earlier) if not other.is_regular]
+        if spec.is_regular:
+            # computeInitContainerActions: initialization is done when the last init container is
+            inits_ = inits_[-1:]
+        for j in inits_:
+            other = earlier[j]
             if not _done_init(other, t.before.containers[j]):
                 return (
                     f"{spec.name!r} started before {other.name!r} completed ({t.before.containers[j].state})"
@@ -590,8 +604,9 @@ def _backoff_bounded(t: Transition) -> str | None:
             return f"{spec.name!r} has crash-loop back-off delay {c.bo_delay:g} s"
         if c.pull_delay not in BACKOFF_DELAYS:
             return f"{spec.name!r} has image-pull back-off delay {c.pull_delay:g} s"
-        if c.state == ctm.CRASH_LOOP_BACK_OFF and c.restart_at is not None and c.last_term is not None:
-            wait = c.restart_at - c.last_term.finished_at
+        exit_ = c.term if c.term is not None else c.last_term  # the newest exit (the model's record)
+        if c.state == ctm.CRASH_LOOP_BACK_OFF and c.restart_at is not None and exit_ is not None:
+            wait = c.restart_at - exit_.finished_at
             if not 0 < wait <= c.bo_delay:
                 return f"{spec.name!r} waits {wait:g} s after its exit, back-off delay {c.bo_delay:g} s"
         if c.state == ctm.IMAGE_PULL_BACK_OFF and c.retry_at is not None and c.pull_updated is not None:
@@ -622,19 +637,6 @@ def _succeeded_exit_zero(t: Transition) -> str | None:
 _KUBELET_CONDITIONS = (ConditionType.INITIALIZED, ConditionType.CONTAINERS_READY, ConditionType.READY)
 
 
-def _restart_in_one_sync(t: Transition) -> bool:
-    """A container the kubelet is restarting (new instance not started, or backing off) after it exited.
-
-    computePodActions restarts a probe-killed OnFailure container even when it exited 0; getPhase's
-    ContainerShouldRestart reads that exit as "not restartable". The model follows the kubelet's
-    decision; upstream can end such a pod instead (kubernetes/kubernetes#109537), a known deviation.
-    """
-    return any(
-        c.state in ("Waiting", "CrashLoopBackOff", "ImagePullBackOff") and c.last_term is not None
-        for c in t.after.containers
-    )
-
-
 @invariant(
     "phase-agrees-with-oracle",
     "status.phase equals the oracle's pod_phase of the same object (pod_is_terminal for a finished pod, "
@@ -657,7 +659,7 @@ def _phase_agrees(t: Transition) -> str | None:
                 expected = Phase.FAILED.value  # TerminatePod: a finished pod is never left Pending/Running
             if expected in _TERMINAL and not terminal and any(c.state in _ALIVE for c in t.after.containers):
                 expected = str(phase)  # mergePodStatus: no terminal phase while a container may still run
-            if expected != phase and not _restart_in_one_sync(t):
+            if expected != phase:
                 return f"status.phase is {phase} but pod_phase says {expected}"
         if not t.after.bound:
             return None
@@ -1324,9 +1326,8 @@ def _phase_is_getphase(v: View) -> str | None:
 
 @_published(
     "restart-policy-obeyed",
-    "A container its policy and restart rules restart after an exit is restarted (not left terminated past "
-    "the next sync) unless the pod is being stopped; a container they do not restart is never restarted "
-    "(shown waiting or running again after that exit), a liveness or startup kill aside.",
+    "A container its policy and restart rules do not restart after an exit is never restarted (shown "
+    "waiting or running again after that exit), a liveness or startup kill aside.",
     f"{_SHOULD_RESTART}; pkg/api/v1/pod/util.go:ContainerShouldRestart; "
     "pkg/kubelet/kuberuntime/kuberuntime_manager.go:computePodActions",
     "state",
@@ -1347,16 +1348,6 @@ def _restart_policy(v: View) -> str | None:
                     f"{c.name!r} ({_policy_text(c, policy)}) was restarted after exit {code}, "
                     f"which its policy does not restart"
                 )
-        if s.kind == "terminated" and s.exit_code is not None and restarts(c, policy, s.exit_code):
-            if v.stopping() or v.init_failed() or (c.is_sidecar and v.regular_done()):
-                continue
-            finished = v.seconds(s.state.get("finishedAt"))
-            if finished is None or v.last.time - finished <= SYNC_SLACK:
-                continue
-            return (
-                f"{c.name!r} ({_policy_text(c, policy)}) exited {s.exit_code} "
-                f"{v.last.time - finished:g} s ago and is still terminated, not restarted"
-            )
     return None
 
 
@@ -1433,8 +1424,8 @@ CRASH_RESET = 600.0
 
 @_published(
     "crash-loop-back-off-timing",
-    "CrashLoopBackOff is shown only after a restart, with a delay of 10 s doubling to 300 s, only while that "
-    "delay since the exit runs, and never after a run of more than 10 minutes (the entry expired): the first "
+    "CrashLoopBackOff is shown only after a restart, with a delay of 10 s doubling to 300 s, never after a "
+    "run of more than 10 minutes (the entry expired), and no restart comes before its delay: the first "
     "restart, and the first after 10 minutes of running, are immediate.",
     f"{_BACKOFF}; pkg/kubelet/kubelet.go (initialCrashLoopBackOff 10 s, MaxCrashLoopBackOff 300 s)",
     "step",
@@ -1461,11 +1452,6 @@ def _backoff_timing(v: View) -> str | None:
             return (
                 f"{c.name!r} is in CrashLoopBackOff after a run of {fin - sta:g} s: a back-off entry older "
                 "than 600 s has expired, so the restart is immediate"
-            )
-        if shown is not None and v.last.time - fin > shown + SYNC_SLACK + TIME_SLACK:
-            return (
-                f"{c.name!r} is still in CrashLoopBackOff {v.last.time - fin:g} "
-                f"s after its exit, back-off {m and m.group(1)}"
             )
         delays = _backoff_delays(v, c)
         if delays:
@@ -1532,6 +1518,9 @@ def _restart_count_last_state(v: View) -> str | None:
                 f"{a.state.get('startedAt')}) but its restartCount went "
                 f"{b.restart_count} -> {a.restart_count}"
             )
+        spec_c = next((c for c in v.containers() if c.name == name), None)
+        if spec_c is not None and _probe_kill_possible(v, spec_c):
+            continue  # a probe kill and its restart happen in one sync: lastState may skip a run
         if a.kind in ("waiting", "running"):
             same_run = a.kind == b.kind == "running" and a.state.get("startedAt") == b.state.get("startedAt")
             want: Mapping[str, Any]
@@ -1673,8 +1662,8 @@ def _termination_ordering(v: View) -> str | None:
         own_exit = e is not None and e.get("type") == "ContainerExited" and e.get("container") == c.name
         if own_exit or e is None:
             continue
-        # the kubelet stopped it (SIGKILL at a deadline)
-        if deletion is not None and not v.status(v.last).get("reason"):
+        # the kubelet stopped it (SIGKILL at a deadline); a liveness or startup kill has its own grace
+        if deletion is not None and not v.status(v.last).get("reason") and not _probe_kill_possible(v, c):
             asked, grace = deletion
             if (
                 v.last.time < asked + max(grace, MIN_GRACE) - TIME_SLACK

@@ -238,10 +238,10 @@ class _BackoffNeverCaps(PodModel):
 class _CrashLoopReasonTypo(PodModel):
     """The back-off waiting reason is misspelled ``CrashLoopBackoff``."""
 
-    def _exited(self, rec: Any, *args: Any, **kwargs: Any) -> None:
-        super()._exited(rec, *args, **kwargs)
-        if rec.waiting_reason == WaitingReason.CRASH_LOOP_BACK_OFF:
-            rec.waiting_reason = "CrashLoopBackoff"
+    def _cache_crash_loop(self, rec: Any) -> None:
+        super()._cache_crash_loop(rec)
+        if rec.cache_reason == WaitingReason.CRASH_LOOP_BACK_OFF:
+            rec.cache_reason = "CrashLoopBackoff"
 
 
 class _NoRollback(PodModel):
