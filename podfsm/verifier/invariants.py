@@ -1768,6 +1768,16 @@ def _stopped_end_terminal(v: View) -> str | None:
         return None
     if any(s.kind == "waiting" for s in sts.values()) and not deleted:
         return None
+    # a kill the API does not show (a postStart hook's, inside the start) may still be under way:
+    # judge once any grace period it could have has run out, plus a sync
+    slack = float(v.spec.grace_seconds) + MIN_GRACE + SYNC_SLACK
+    if deletion is not None:
+        since = deletion[0] + max(deletion[1], MIN_GRACE) + SYNC_SLACK
+    else:
+        ends = [v.seconds(st.state.get("finishedAt")) for st in sts.values() if st.kind == "terminated"]
+        since = max((e for e in ends if e is not None), default=0.0) + slack
+    if v.last.time < since:
+        return None
     if v.phase() not in _TERMINAL:
         why = (
             "deleted"
