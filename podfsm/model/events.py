@@ -70,7 +70,7 @@ class ContainerExited(_Event):
 
 
 class ImagePullFailed(_Event):
-    """Pulling the container's image failed."""
+    """Pulling the container's image failed, in a kubelet sync; the reason is published by the next sync."""
 
     type: Literal["ImagePullFailed"] = "ImagePullFailed"
     container: str
@@ -78,7 +78,7 @@ class ImagePullFailed(_Event):
 
 
 class ContainerCreateFailed(_Event):
-    """The runtime could not create the container."""
+    """The runtime could not create the container; the reason is published by the next sync."""
 
     type: Literal["ContainerCreateFailed"] = "ContainerCreateFailed"
     container: str
@@ -86,7 +86,7 @@ class ContainerCreateFailed(_Event):
 
 
 class PostStartHookFailed(_Event):
-    """The container started but its postStart hook failed."""
+    """The container started but its postStart hook failed; it is killed, unpublished, within the start."""
 
     type: Literal["PostStartHookFailed"] = "PostStartHookFailed"
     container: str
@@ -102,7 +102,7 @@ class ProbeResult(_Event):
 
 
 class TimePassed(_Event):
-    """The virtual clock moves on by ``seconds``."""
+    """The virtual clock moves on by ``seconds``; the kubelet's requeued syncs due on the way run."""
 
     type: Literal["TimePassed"] = "TimePassed"
     seconds: float = Field(ge=0, allow_inf_nan=False)

@@ -59,6 +59,7 @@ class ContainerSpec:
     probes: Mapping[ProbeKind, ProbeSpec]
     post_start: bool
     pre_stop: bool
+    pre_stop_sleep: int | None = None  # seconds of a ``preStop.sleep`` hook (PodLifecycleSleepAction)
 
     @property
     def is_init(self) -> bool:
@@ -206,7 +207,19 @@ def _container(raw: Any, role_list: str, index: int, source: str) -> ContainerSp
         probes=probes,
         post_start=bool(lifecycle.get("postStart")) if isinstance(lifecycle, Mapping) else False,
         pre_stop=bool(lifecycle.get("preStop")) if isinstance(lifecycle, Mapping) else False,
+        pre_stop_sleep=_sleep_seconds(lifecycle.get("preStop") if isinstance(lifecycle, Mapping) else None),
     )
+
+
+def _sleep_seconds(hook: Any) -> int | None:
+    """The seconds of a ``sleep`` lifecycle handler, or None for exec/HTTP handlers."""
+    if not isinstance(hook, Mapping):
+        return None
+    sleep = hook.get("sleep")
+    if not isinstance(sleep, Mapping):
+        return None
+    seconds = sleep.get("seconds")
+    return seconds if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds >= 0 else None
 
 
 def _unreachable_toleration(spec: Mapping[str, Any]) -> float | None:
