@@ -473,6 +473,8 @@ class Exploration:
     seconds: float = 0.0
     complete: bool = True
     collision_probability: float = 0.0
+    spilled: int = 0  # bytes of frontier states written to disk (memory_limit)
+    workers: int = 1
     violations: list[Counterexample] = field(default_factory=list)
 
     @property
@@ -549,7 +551,18 @@ def explore(
     ctx = Context.of(model)
     result = Exploration(name or str(ctx.spec.name), bounds)
     started = time.perf_counter()
-    job = Job(manifest, factory, checked, bounds, restart_cap, symmetry, workers, memory_limit, spill_dir)
+    job = Job(
+        manifest,
+        factory,
+        checked,
+        bounds,
+        restart_cap,
+        symmetry,
+        workers,
+        memory_limit,
+        spill_dir,
+        portable=ray is not None,
+    )
     backend: Backend
     if ray is not None:
         from podfsm.verifier.ray_backend import RayBackend
@@ -559,7 +572,7 @@ def explore(
         backend = ProcessBackend(job, workers)
     else:
         backend = LocalBackend(job)
-    n = backend.partitions
+    n = result.workers = backend.partitions
     found: dict[str, tuple[str, int, int | None]] = {}  # invariant -> (message, source, candidate)
 
     def record(violations: Iterable[tuple[str, str]], index: int, code: int | None) -> None:
@@ -668,11 +681,12 @@ def explore(
                             frontier=sum(s["frontier"] for s in stats) - (below - level_start) + levels[-1],
                             seconds=time.perf_counter() - started,
                             memory=rss_bytes() + (sum(s["rss"] for s in stats) if n > 1 or ray else 0),
-                            levels=list(levels),
+                            levels=list(levels[:-1]),
                         )
                     )
             level_start = level_end
             depth += 1
+        result.spilled = sum(s["spilled"] for s in backend.call("stats", [()] * n))
     finally:
         backend.close()
     result.states = len(trace)

@@ -36,7 +36,14 @@ from podfsm.errors import IllegalEvent
 from podfsm.model.pod import PodModel
 from podfsm.verifier.configurations import Bounds
 from podfsm.verifier.invariants import Context, Invariant, Transition, check
-from podfsm.verifier.store import Frontier, decode_state, encode_state, fingerprint, rss_bytes
+from podfsm.verifier.store import (
+    Frontier,
+    decode_state,
+    encode_state,
+    fingerprint,
+    portable_fingerprint,
+    rss_bytes,
+)
 
 __all__ = [
     "Backend",
@@ -81,6 +88,7 @@ class Job:
     partitions: int = 1
     memory_limit: int | None = None  # bytes for the whole exploration; None: no limit
     spill_dir: str | None = None
+    portable: bool = False  # fingerprints that processes which are not forked agree on (Ray)
 
 
 class Partition:
@@ -96,6 +104,7 @@ class Partition:
         self.ctx = Context.of(self.model)
         self.catalogue = EventCatalogue(self.model, job.bounds)
         self.keys = KeyBuilder(self.ctx.containers, restart_cap=job.restart_cap, symmetry=job.symmetry)
+        self.fingerprint = portable_fingerprint if job.portable else fingerprint
         self.state_invs = tuple(i for i in job.invariants if i.scope == "state")
         self.step_invs = tuple(i for i in job.invariants if i.scope == "step")
         self.refusal_invs = tuple(i for i in job.invariants if i.scope == "refusal")
@@ -105,6 +114,7 @@ class Partition:
         self._peek: tuple[int, bytes] | None = None
         self._source: Iterator[tuple[int, bytes]] = iter(())
         self._emitted: set[int] = set()
+        self.spilled = 0  # bytes spilled by the levels done
         self._held: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
 
     def _budget(self) -> int | None:
@@ -118,10 +128,11 @@ class Partition:
 
     def fingerprint_of(self, data: bytes) -> int:
         """The fingerprint of an encoded state, computed where the other fingerprints are."""
-        return fingerprint(self.keys.key(decode_state(data)))
+        return self.fingerprint(self.keys.key(decode_state(data)))
 
     def start_level(self) -> dict[str, int]:
         """Make the states pushed so far this level's frontier; return sizes for progress."""
+        self.spilled += self.current.spilled_bytes
         self.current.close()
         self.current, self.next = self.next, Frontier(self._budget(), self.job.spill_dir)
         self._peek = None
@@ -133,7 +144,7 @@ class Partition:
         return {
             "frontier": len(self.current),
             "visited": len(self.visited),
-            "spilled": self.current.spilled_bytes + self.next.spilled_bytes,
+            "spilled": self.spilled + self.current.spilled_bytes + self.next.spilled_bytes,
             "rss": rss_bytes(),
         }
 
@@ -182,6 +193,7 @@ class Partition:
         max_restarts = self.job.bounds.max_restarts
         n, me, visited, emitted, held = self.n, self.number, self.visited, self._emitted, self._held
         key = self.keys.key
+        fingerprint = self.fingerprint
         transitions = refused = pruned = 0
         items: list[Item] = []
         for code, ev in enumerate(self.catalogue.candidates(model)):

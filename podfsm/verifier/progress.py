@@ -20,7 +20,7 @@ from typing import Any, TextIO
 __all__ = ["Progress", "TerminalProgress", "advice", "estimate"]
 
 GROWTH_LEVELS = 3  # levels the growth factor is averaged over
-ADVICE_AFTER_S = 20.0  # seconds before a run is judged
+ADVICE_AFTER_S = 60.0  # wall seconds before a run is judged
 ADVICE_HORIZON_S = 600.0  # a run whose projected end is further than this is told so
 
 
@@ -35,7 +35,7 @@ class Progress:
     frontier: int  # states left to expand at this level and the next
     seconds: float
     memory: int  # resident bytes of the driver and its workers
-    levels: Sequence[int] = field(default_factory=list)  # new states per level, from the root's
+    levels: Sequence[int] = field(default_factory=list)  # states per finished level, from the root's
 
     @property
     def rate(self) -> float:
