@@ -100,12 +100,36 @@ def _flat_container(c: ContainerState) -> tuple[Any, ...]:
     return tuple(v)
 
 
+_DECODED: dict[tuple[Any, ...], Any] = {}  # flat container/condition -> the object, shared
+_DECODED_MAX = 1 << 16
+
+
 def _container(v: tuple[Any, ...]) -> ContainerState:
-    values = list(v)
-    for i in (_I_TERM, _I_LAST_TERM):
-        if values[i] is not None:
-            values[i] = Termination(*values[i])
-    return ContainerState(*values)
+    c: ContainerState | None = _DECODED.get(v)
+    if c is None:
+        values = list(v)
+        for i in (_I_TERM, _I_LAST_TERM):
+            if values[i] is not None:
+                values[i] = Termination(*values[i])
+        c = ContainerState(*values)
+        _remember(v, c)
+    return c
+
+
+def _condition(v: tuple[Any, ...]) -> ConditionState:
+    c: ConditionState | None = _DECODED.get(v)
+    if c is None:
+        c = ConditionState(*v)
+        _remember(v, c)
+    return c
+
+
+def _remember(v: tuple[Any, ...], obj: Any) -> None:
+    # A pod has few distinct container and condition states; equal ones decode to one shared
+    # (immutable) object. The table is emptied when it grows past its bound.
+    if len(_DECODED) >= _DECODED_MAX:
+        _DECODED.clear()
+    _DECODED[v] = obj
 
 
 def encode_state(s: PodState) -> bytes:
@@ -120,7 +144,7 @@ def decode_state(data: bytes) -> PodState:
     """The :class:`PodState` :func:`encode_state` encoded (equal to the original)."""
     v = list(pickle.loads(data))
     v[_I_CONTAINERS] = tuple(_container(c) for c in v[_I_CONTAINERS])
-    v[_I_CONDITIONS] = tuple(ConditionState(*c) for c in v[_I_CONDITIONS])
+    v[_I_CONDITIONS] = tuple(_condition(c) for c in v[_I_CONDITIONS])
     return PodState(*v)
 
 
