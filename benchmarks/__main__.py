@@ -134,6 +134,22 @@ def _explorer(r: dict[str, Any]) -> list[Row]:
             f"slope <= {r['slope_target']}",
             None if slope is None else slope <= r["slope_target"],
         ),
+        Row(
+            f"podfsm check --exhaustive --workers {r['workers']}: parallel efficiency",
+            f"1 worker: {r['wall_s_one']:.1f} s wall, {r['cpu_s_one']:.1f} s CPU",
+            f"{r['workers']} workers: {r['wall_s_many']:.1f} s wall, {r['cpu_s_many']:.1f} s CPU"
+            + ("" if r["same_counts"] else "; COUNTS DIFFER"),
+            f"{r['efficiency']:.2f} (CPU {r['cpu_efficiency']:.2f})",
+            f">= {r['efficiency_target']}",
+            r["same_counts"] and r["efficiency"] >= r["efficiency_target"],
+        ),
+        _ratio_row(
+            f"explorer: bytes per visited state ({r['memory']['states']:,} states)",
+            f"PodState + key + parent event: {r['memory']['baseline_bytes_per_state']:,.0f} B",
+            f"fingerprint + trace: {r['memory']['bytes_per_state']:,.0f} B",
+            r["memory"]["ratio"],
+            r["bytes_target"],
+        ),
     ]
 
 

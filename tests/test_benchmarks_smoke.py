@@ -93,6 +93,9 @@ def test_explorer_rows_cover_the_configurations() -> None:
     assert len(result["rows"]) + len(result["skipped"]) == result["configurations"]
     for row in result["rows"]:
         assert row["states"] > 0 and row["transitions"] >= 0 and row["seconds"] > 0
+    assert result["same_counts"] is True  # the workers' run found the same states
+    memory = result["memory"]
+    assert 0 < memory["bytes_per_state"] < memory["baseline_bytes_per_state"]
 
 
 def test_command_prints_the_table_and_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -86,6 +86,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-states", type=_positive, metavar="N", help="cut each exploration at N states")
     parser.add_argument("--max-depth", type=_positive, metavar="N", help="cut each exploration at depth N")
     parser.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="exhaustive: worker processes (or Ray actors with --ray); default: every core of this machine",
+    )
+    parser.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="exhaustive: run the partitions as Ray actors: 'local' starts Ray here, else a cluster address "
+        "('auto', 'ray://HEAD:10001'); needs podfsm[cluster]",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        type=_size,
+        metavar="SIZE",
+        help="exhaustive: keep the frontier within SIZE (e.g. 512M, 2G) in all, spilling the rest to disk",
+    )
+    parser.add_argument(
+        "--spill-dir", metavar="DIR", help="exhaustive: where the frontier spills (default: system temp)"
+    )
+    parser.add_argument(
         "--no-symmetry",
         action="store_true",
         help="do not merge states that differ by interchangeable containers",
@@ -109,6 +130,23 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def _size(text: str) -> int:
+    """``512M``, ``2G``, ``1.5G``, ``1048576``: bytes (binary units, an optional trailing B)."""
+    raw = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = raw[-1:] if raw[-1:] in _UNITS and raw[-1:] else ""
+    number = raw[: len(raw) - len(unit)]
+    try:
+        value = float(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 512M, 2G)") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text!r}")
+    return int(value * _UNITS[unit])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -190,7 +228,12 @@ def _exhaustive(
     factory: Callable[[Mapping[str, Any]], Any] | None,
 ) -> dict[str, Any]:
     from podfsm.verifier.explorer import Bounds, explore
+    from podfsm.verifier.parallel import WorkerError, default_workers
+    from podfsm.verifier.progress import TerminalProgress
 
+    if args.ray is not None and factory is not None:
+        raise UsageError("--ray does not run mutants (their patches live in this process); drop --ray")
+    workers = args.workers or default_workers()
     text = args.output == "text"
     if text:
         print(f"exhaustive check of {len(checked)} invariants over {len(configurations)} pods")
@@ -198,18 +241,28 @@ def _exhaustive(
         print(f"{head}  RESULT")
     rows: list[dict[str, Any]] = []
     violations: list[dict[str, Any]] = []
+    progress = TerminalProgress(sys.stderr)
     for name, manifest in configurations:
-        result = explore(
-            manifest,
-            name=name,
-            invariants=checked,
-            model_factory=factory,
-            bounds=Bounds.from_manifest(manifest, name),
-            symmetry=not args.no_symmetry,
-            max_states=args.max_states,
-            max_depth=args.max_depth,
-            stop_at_first=args.first,
-        )
+        try:
+            with progress:
+                result = explore(
+                    manifest,
+                    name=name,
+                    invariants=checked,
+                    model_factory=factory,
+                    bounds=Bounds.from_manifest(manifest, name),
+                    symmetry=not args.no_symmetry,
+                    max_states=args.max_states,
+                    max_depth=args.max_depth,
+                    workers=workers,
+                    ray=args.ray,
+                    memory_limit=args.memory_limit,
+                    spill_dir=args.spill_dir,
+                    progress=progress,
+                    stop_at_first=args.first,
+                )
+        except WorkerError as exc:
+            raise UsageError(f"{name}: a worker failed: {str(exc).strip().splitlines()[-1]}") from None
         rows.append(result.to_dict())
         found = [v.to_dict() for v in result.violations]
         violations.extend(found)
@@ -234,12 +287,20 @@ def _exhaustive(
         "seconds": round(seconds, 3),
         "statesPerSecond": round(states / seconds, 1) if seconds > 0 else 0.0,
         "complete": all(r["complete"] for r in rows),
+        "fingerprintCollisionProbability": float(
+            f"{sum(r['fingerprintCollisionProbability'] for r in rows):.3g}"
+        ),
+        "workers": workers,
     }
     if text:
         print(
             f"{'total':<28} {totals['distinctStates']:>8} {totals['transitions']:>11} {totals['depth']:>5} "
             f"{seconds:>8.2f} {totals['statesPerSecond']:>9.0f}  "
             + ("ok" if not violations else f"{len(violations)} violations")
+        )
+        print(
+            f"{workers} {'Ray actors' if args.ray else 'workers'}; fingerprint collision probability "
+            f"(TLC's optimistic estimate): {totals['fingerprintCollisionProbability']:.2g}"
         )
     return {
         "mode": "exhaustive",
