@@ -29,6 +29,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "print the `kubectl get pods` table for pod files, and lint their status",
     ),
     "conformance": ("podfsm.cli.conformance", "run conformance cases against podfsm or another program"),
+    "check-trace": (
+        "podfsm.cli.check_trace",
+        "check a recorded watch stream of pods against the behaviour the kubelet allows",
+    ),
     "check": ("podfsm.cli.check", "check the invariants with Hypothesis or exhaustively"),
     "diagram": ("podfsm.cli.diagram", "write the state diagrams generated from the machines"),
     "schedule": ("podfsm.cli.schedule", "admit a pod and pick a node for it like kube-scheduler"),
