@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "podfsm.cli.check_trace",
         "check a recorded watch stream of pods against the behaviour the kubelet allows",
     ),
+    "vectors": ("podfsm.cli.vectors", "write language-neutral test vectors for other implementations"),
     "check": ("podfsm.cli.check", "check the invariants with Hypothesis or exhaustively"),
     "diagram": ("podfsm.cli.diagram", "write the state diagrams generated from the machines"),
     "schedule": ("podfsm.cli.schedule", "admit a pod and pick a node for it like kube-scheduler"),

@@ -1,4 +1,4 @@
-"""``podfsm conformance FILE...``: run conformance cases against podfsm or another program.
+"""``podfsm conformance FILE...|--builtin``: run conformance cases against podfsm or another program.
 
 Prints one line per failed case and closes with ``N passed, N failed`` (``, N skipped`` when any
 were skipped); ``-o json`` prints the results as JSON instead. Exit status 1 when a case failed,
@@ -13,18 +13,39 @@ import sys
 from podfsm import _io
 from podfsm.conformance import DEFAULT_TIMEOUT, load_paths, run_program, summarize
 from podfsm.conformance import check as check_case
+from podfsm.conformance.runner import check_timeout
+from podfsm.conformance.vectors import bundled_cases_dir, bundled_vectors
 from podfsm.errors import UsageError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 
 
+PROTOCOL = """\
+protocol (--program CMD): the program gets one request as JSON on stdin and prints one JSON
+answer on stdout, then exits; with --jsonl it is started once and answers each request line
+with one line (flush stdout after each). An oracle case arrives without its answers and is
+answered with an object shaped like its "expect" ({"phase": ...}, {"conditions": ...},
+{"ready", "status", "restarts"}, or a string for a duration). A simulation vector arrives as
+{"id", "pod", "events"} and is answered with {"steps": [{"pod": <pod after the event>} |
+{"rejected": true}, ...]}. Answer {"skip": "why"} to skip a case. Details, the JSON Schemas and
+a runner contract: docs/vectors.md (https://podfsm.readthedocs.io, or the package's docs/).
+"""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = PROTOCOL
     parser.add_argument(
         "files",
-        nargs="+",
+        nargs="*",
         metavar="FILE",
-        help="a JSON case file, or a directory of them (*.json)",
+        help="a JSON case or vector file, or a directory of them (*.json)",
+    )
+    parser.add_argument(
+        "--builtin",
+        action="store_true",
+        help="the cases and simulation vectors shipped with podfsm (upstream's answers, the model's runs)",
     )
     parser.add_argument(
         "--program",
@@ -50,9 +71,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.jsonl and not args.program:
         raise UsageError("--jsonl needs --program")
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
-    cases = load_paths(args.files)
+    check_timeout(args.timeout)
+    if args.program is not None and not args.program.strip():
+        raise UsageError("--program: empty command")
+    if not args.files and not args.builtin:
+        raise UsageError("give case files, or --builtin for the cases shipped with podfsm")
+    paths = list(args.files)
+    if args.builtin:
+        paths += [bundled_cases_dir(), *sorted((bundled_vectors() / "simulation").glob("*.json"))]
+    cases = load_paths(paths)
     if args.program:
         results = run_program(cases, args.program, jsonl=args.jsonl, timeout=args.timeout)
     else:
