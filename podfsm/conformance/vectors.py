@@ -60,7 +60,7 @@ FORMAT = "podfsm-vectors"
 VERSION = 1
 """The vector format's version: bumped when a field changes meaning or a required field is added."""
 
-_MAX_STATES = 400  # states explored per configuration when looking for uncovered rows
+_MAX_STATES = 150  # states explored per configuration when looking for uncovered rows
 
 
 # --------------------------------------------------------------------------------------------
