@@ -43,6 +43,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a JSON case or vector file, or a directory of them (*.json)",
     )
     parser.add_argument(
+        "--differential",
+        type=int,
+        metavar="N",
+        help="instead of cases: Hypothesis draws N pods and event scripts, sends each to --program"
+        " (simulation protocol) and reports the first divergence from podfsm, shrunk",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="the --differential run's random seed (default 0)"
+    )
+    parser.add_argument(
         "--builtin",
         action="store_true",
         help="the cases and simulation vectors shipped with podfsm (upstream's answers, the model's runs)",
@@ -74,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
     check_timeout(args.timeout)
     if args.program is not None and not args.program.strip():
         raise UsageError("--program: empty command")
+    if args.differential is not None:
+        return _differential(args)
     if not args.files and not args.builtin:
         raise UsageError("give case files, or --builtin for the cases shipped with podfsm")
     paths = list(args.files)
@@ -106,3 +118,22 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(summary.line())
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _differential(args: argparse.Namespace) -> int:
+    from podfsm.conformance.differential import differential
+
+    if not args.program:
+        raise UsageError("--differential needs --program")
+    if args.differential < 1:
+        raise UsageError("--differential needs a positive number of examples")
+    found = differential(
+        args.program, examples=args.differential, jsonl=args.jsonl, timeout=args.timeout, seed=args.seed
+    )
+    if args.output == "json":
+        sys.stdout.write(_io.dumps({"divergence": None if found is None else found.to_json()}))
+    elif found is None:
+        print(f"no divergence in {args.differential} pods and scripts")
+    else:
+        print("\n".join(found.lines()))
+    return EXIT_OK if found is None else EXIT_FAILED
