@@ -305,6 +305,8 @@ def project(pod: Mapping[str, Any], t0: datetime | None = None) -> dict[str, Any
         "status.reason": status.get("reason") or "",
         "metadata.deletionTimestamp": meta.get("deletionTimestamp") is not None,
     }
+    if not out["status.phase"]:  # no status written yet (a pod just created): nothing to judge there
+        del out["status.phase"], out["status.reason"]
     for c in status.get("conditions") or ():
         if isinstance(c, dict) and c.get("type") in _KUBELET_CONDITIONS:
             out[f"conditions.{c['type']}"] = c.get("status") or ""
@@ -434,6 +436,18 @@ def check_snapshot(pod: Mapping[str, Any]) -> list[Finding]:
                     )
     if findings:
         return findings  # the oracle's view of a malformed state would only repeat it
+    present = {str(c.get("type")) for c in status.get("conditions") or () if isinstance(c, dict)}
+    owned = ("Initialized", "ContainersReady", "Ready")
+    if present & set(owned) and not present >= set(owned):
+        missing = [t for t in owned if t not in present]
+        findings.append(
+            Finding(
+                "kubelet-conditions-together",
+                f"conditions {', '.join(sorted(present & set(owned)))} without {', '.join(missing)}:"
+                " the kubelet writes these three together on every status update",
+                "pkg/kubelet/kubelet_pods.go:generateAPIPodStatus",
+            )
+        )
     try:
         for f in lint(pod, phase=pod_phase(pod), conditions=pod_conditions(pod)):
             stopping = bool(status.get("reason") or (pod.get("metadata") or {}).get("deletionTimestamp"))
@@ -462,7 +476,7 @@ def check_snapshot(pod: Mapping[str, Any]) -> list[Finding]:
         word = kubectl_columns(pod, now=None).status
     except PodFSMError as exc:
         return [Finding("readable-pod", str(exc), "staging/src/k8s.io/api/core/v1/types.go:Pod")]
-    if not status_in_vocabulary(word):
+    if status.get("phase") and not status_in_vocabulary(word):
         findings.append(
             Finding(
                 "kubectl-vocabulary",
@@ -533,6 +547,25 @@ def _history_rules(
                     "pkg/kubelet/kubelet_pods.go:getPhase",
                 ),
                 "phase Succeeded under restartPolicy Always without a deletion",
+            )
+        )
+    if (
+        spec_policy == "Always"
+        and p1 == "Failed"
+        and p0 != "Failed"
+        and not after.get("status.reason")
+        and not after.get("metadata.deletionTimestamp")
+    ):
+        out.append(
+            (
+                _Rule(
+                    "always-fails-only-when-forced",
+                    "under restartPolicy Always a failed container is restarted: the pod becomes Failed"
+                    " only when something forces it (eviction, activeDeadlineSeconds, node shutdown),"
+                    " which sets status.reason",
+                    "pkg/kubelet/kubelet_pods.go:getPhase; pkg/kubelet/eviction/eviction_manager.go",
+                ),
+                "phase Failed under restartPolicy Always with no status.reason and no deletion",
             )
         )
     if spec_policy == "Never":
