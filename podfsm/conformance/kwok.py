@@ -235,7 +235,7 @@ def _file_name(t: Transition) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m podfsm.conformance.kwok DIR... [--out TRACES]``: a line per transition (exit 1: any illegal)."""
+    """``python -m podfsm.conformance.kwok DIR... [--out TRACES]``: one line per transition."""
     parser = argparse.ArgumentParser(prog="python -m podfsm.conformance.kwok", description=main.__doc__)
     parser.add_argument("dirs", nargs="+", metavar="DIR", help="kwok stage directories with testdata/ pairs")
     parser.add_argument("--out", metavar="TRACES", help="write each transition as a trace file here")
