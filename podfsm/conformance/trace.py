@@ -44,6 +44,8 @@ from typing import IO, Any
 import yaml
 
 from podfsm.errors import IllegalEvent, ManifestError, PodFSMError
+from podfsm.model.machines import CONTAINER_MACHINE
+from podfsm.model.machines.container import ALIVE as _ALIVE
 from podfsm.model.pod import MIN_GRACE_SECONDS, PodModel, PodState
 from podfsm.oracle import kubectl_columns, pod_conditions, pod_phase
 
@@ -683,17 +685,14 @@ def _candidates(model: PodModel, target: Mapping[str, Any], tproj: Mapping[str, 
         if isinstance(grace, int) and not isinstance(grace, bool):
             deletion["gracePeriodSeconds"] = grace
         yield (deletion,)
-        for t in sorted(moments):
-            yield _at(model, t, deletion)
+        yield from _forced(model, moments, deletion)
     if status.get("reason") == "Evicted" and model.pod_reason is None:
         evicted = {"type": "Evicted", "message": str(status.get("message") or "")}
         yield (evicted,)
-        for t in sorted(moments):
-            yield _at(model, t, evicted)
+        yield from _forced(model, moments, evicted)
     if model.bound and model.node_lost_at is None and tproj.get("conditions.Ready") != "True":
         yield ({"type": "NodeLost"},)
-        for t in sorted(moments):
-            yield _at(model, t, {"type": "NodeLost"})
+        yield from _forced(model, moments, {"type": "NodeLost"})
     due = model._next_deadline()
     if due is not None and due > model.now:
         yield ({"type": "TimePassed", "seconds": _round(due - model.now)},)
@@ -701,6 +700,17 @@ def _candidates(model: PodModel, target: Mapping[str, Any], tproj: Mapping[str, 
         if t > model.now:
             yield ({"type": "TimePassed", "seconds": _round(t - model.now)},)
     yield ({"type": "TimePassed", "seconds": 1},)  # one kubelet sync
+
+
+def _forced(model: PodModel, moments: set[float], event: dict[str, Any]) -> Iterator[Macro]:
+    """A pod-level event at each moment the snapshot shows, and also followed by the time up to a
+    later moment: what it causes (a kill, a grace period) often shows only then."""
+    ordered = sorted(moments)
+    for i, t in enumerate(ordered):
+        first = _at(model, t, event)
+        yield first
+        for later in ordered[i + 1 :]:
+            yield (*first, {"type": "TimePassed", "seconds": _round(later - max(t, model.now))})
 
 
 _TERMINAL = frozenset({"Succeeded", "Failed"})
@@ -740,6 +750,25 @@ def _observed_term(status: Mapping[str, Any], name: str) -> list[Mapping[str, An
     return out
 
 
+_CONTAINER_TRIGGERS: dict[str, frozenset[str]] = {
+    state: frozenset(r.trigger for r in CONTAINER_MACHINE.rows_from(state) if r.trigger[0].isupper())
+    for state in CONTAINER_MACHINE.state_names
+}
+
+
+def _may_happen(model: PodModel, event: Mapping[str, Any]) -> bool:
+    """A cheap pre-check: a container event needs a row from the container's state."""
+    name = event.get("container")
+    if name is None:
+        return True
+    rec = model.by_name.get(str(name))
+    if rec is None:
+        return False
+    if event["type"] == "ProbeResult":
+        return rec.state in _ALIVE
+    return event["type"] in _CONTAINER_TRIGGERS[rec.state]
+
+
 @dataclass
 class _SearchResult:
     matches: list[_Node]
@@ -777,13 +806,15 @@ def _search(
             continue
         if matches:
             after_match += 1
-            if after_match > 50:
+            if after_match > 20:
                 break
         visited.append(node)
         expanded += 1
         model.restore(node.state)
         for macro in dict.fromkeys(json.dumps(m, sort_keys=True) for m in _candidates(model, target, tproj)):
             events: Macro = tuple(json.loads(macro))
+            if not _may_happen(model, events[0]):
+                continue  # the container machine has no row for it: the model would refuse it
             try:
                 for ev in events:
                     state = model.apply(ev)
