@@ -147,11 +147,16 @@ class _ContainerEvents:
     probes: tuple[Any, ...]
 
 
-def _container_events(index: int, spec: ContainerSpec) -> _ContainerEvents:
+def _container_events(
+    index: int, spec: ContainerSpec, exits: tuple[tuple[int, str | None], ...] = ()
+) -> _ContainerEvents:
     name = spec.name
+    exited = tuple(ContainerExited(container=name, exit_code=code) for code in EXIT_CODES) + tuple(
+        ContainerExited(container=name, exit_code=code, reason=reason) for code, reason in exits
+    )
     by_trigger: list[tuple[str, tuple[Any, ...]]] = [
         ("ContainerStarted", (ContainerStarted(container=name),)),
-        ("ContainerExited", tuple(ContainerExited(container=name, exit_code=code) for code in EXIT_CODES)),
+        ("ContainerExited", exited),
         ("ImagePullFailed", (ImagePullFailed(container=name),)),
         ("ContainerCreateFailed", (ContainerCreateFailed(container=name),)),
     ]
@@ -171,7 +176,9 @@ class EventCatalogue:
 
     def __init__(self, model: PodModel, bounds: Bounds = UNBOUNDED) -> None:
         self.bounds = bounds
-        self.containers = tuple(_container_events(i, r.spec) for i, r in enumerate(model.records))
+        self.containers = tuple(
+            _container_events(i, r.spec, bounds.exits) for i, r in enumerate(model.records)
+        )
         self.scheduled = Scheduled(node=NODE)
         self.unschedulable = Unschedulable()
         self.gates_removed = SchedulingGatesRemoved()
