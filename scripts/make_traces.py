@@ -166,7 +166,7 @@ def faulty() -> dict[str, tuple[list[dict[str, Any]], str]]:
     c = back["status"]["containerStatuses"][0]
     c["state"] = {"running": {"startedAt": ts(30)}}
     c["ready"] = True
-    out["faulty-failed-back-to-running"] = ([*never, back], "terminal-phase-is-absorbing")
+    out["faulty-failed-back-to-running"] = ([*never, back], "terminal-phase-absorbing")
 
     loop = recorded("crash-loop-backoff")
     down = copy.deepcopy(loop[9])

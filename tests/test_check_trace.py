@@ -194,10 +194,10 @@ def test_memory_does_not_grow_with_the_trace() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('{"a": ', "<stdin>: line 1: invalid JSON"),
-        ("kind: Service\nspec: {}\n", "<stdin>: object #0: not a Pod"),
-        ('{"kind": "List"}', "<stdin>: object #0: a List without an 'items' array"),
-        ("[1]", "<stdin>: object #0: expected a pod, a List or a watch event, got int"),
+        ('{"a": ', "<stdin>: document 1: not valid JSON"),
+        ("kind: Service\nspec: {}\n", "<stdin>: line 1, kind: 'Service' is not Pod"),
+        ('{"type": "MODIFIED", "object": {"kind": "Node"}}', "kind: 'Node' is not Pod"),
+        ("[1]", "<stdin>: [0]: expected a Pod (a mapping), got a number"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(text: str, message: str) -> None:

@@ -20,7 +20,12 @@ PEER = Path(os.environ.get("PODFSM_SHARED") or REPO.parent / "shared") / "peers"
 OWN = Path(__file__).resolve().parent / "data" / "kwok"
 
 EXPECTED = {
-    "general/pod-complete:pod-complete": ["conditions-agree-with-containers", "always-never-succeeds"],
+    "general/pod-complete:pod-complete": [
+        "conditions-agree-with-containers",
+        "ready-follows-containers",
+        "phase-is-getphase",
+        "always-never-succeeds",
+    ],
     "general/pod-create-with-init:pod-create": [],
     "general/pod-create:pod-create": [],
     "general/pod-delete:pod-delete": ["deleted-while-running"],
@@ -35,15 +40,17 @@ EXPECTED = {
     ],
     "general/pod-ready:pod-ready": ["kubelet-conditions-together"],
     "fast/pod-pending:pod-ready": [],
-    "fast/pod-running-with-job:pod-complete": ["always-never-succeeds"],
+    "fast/pod-running-with-job:pod-complete": ["phase-is-getphase", "always-never-succeeds"],
     "fast/pod-terminating:pod-delete": [],
     "chaos/pod-container-running-failed:pod-container-running-failed": [
         "kubectl-vocabulary",
+        "phase-is-getphase",
         "always-fails-only-when-forced",
     ],
     "chaos/pod-init-container-running-failed:pod-init-container-running-failed": [
         "phase-agrees-with-containers",
         "kubectl-vocabulary",
+        "phase-is-getphase",
         "always-fails-only-when-forced",
     ],
 }

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import IO, Any
+from typing import Any
 
 from podfsm import _io
 from podfsm.cli import EXIT_CHECK_FAILED, EXIT_OK
@@ -30,7 +28,7 @@ from podfsm.conformance.trace import (
     check_trace,
     iter_trace,
 )
-from podfsm.errors import ManifestError, UsageError
+from podfsm.errors import UsageError
 from podfsm.oracle import kubectl_columns
 
 
@@ -49,23 +47,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"model states searched per snapshot before a step is impossible (default {DEFAULT_BUDGET})",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only violations and the summary")
-
-
-@contextmanager
-def _open(path: str) -> Iterator[tuple[IO[str], str]]:
-    if path == "-":
-        yield sys.stdin, "<stdin>"
-        return
-    try:
-        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise ManifestError(path, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        yield handle, path
-    except UnicodeDecodeError:
-        raise ManifestError(path, "not UTF-8 text") from None
-    finally:
-        handle.close()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -98,8 +79,8 @@ def run(args: argparse.Namespace) -> int:
             out.write("".join(line + "\n" for line in violation.lines()))
         out.flush()
 
-    with _open(args.file) as (stream, source):
-        result = check_trace(iter_trace(stream, source), budget=args.budget, on_item=on_item)
+    source = "<stdin>" if args.file == "-" else args.file
+    result = check_trace(iter_trace(args.file, source), budget=args.budget, on_item=on_item)
     verdicts = result.verdicts()
     if text:
         bad = sum(1 for v in verdicts if not v.ok)

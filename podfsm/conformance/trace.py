@@ -36,18 +36,17 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Any
+from typing import Any
 
-import yaml
-
-from podfsm.errors import IllegalEvent, ManifestError, PodFSMError
+from podfsm.errors import IllegalEvent, PodFSMError
 from podfsm.model.machines import CONTAINER_MACHINE
 from podfsm.model.machines.container import ALIVE as _ALIVE
 from podfsm.model.pod import MIN_GRACE_SECONDS, PodModel, PodState
 from podfsm.oracle import kubectl_columns, pod_conditions, pod_phase
+from podfsm.streaming import PodStream, StreamSource
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -73,7 +72,6 @@ TIME_TOLERANCE = 1.0
 """Seconds a model timestamp may differ from the observed one (the API writes whole seconds)."""
 
 _FRONTIER = 4  # model states kept per pod after a snapshot matched
-_MAX_BUFFER = 64 * 1024 * 1024  # one JSON object in the stream may not be longer than this
 _KUBELET_CONDITIONS = (
     "PodScheduled",
     "PodReadyToStartContainers",
@@ -82,8 +80,6 @@ _KUBELET_CONDITIONS = (
     "Ready",
     "DisruptionTarget",
 )
-_WATCH_TYPES = frozenset({"ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"})
-_LIST_KINDS = frozenset({"List", "PodList"})
 
 # Which rule a differing field points at, when no step invariant names one: (rule, upstream).
 _FIELD_RULES: tuple[tuple[str, str, str], ...] = (
@@ -143,115 +139,43 @@ class Snapshot:
     event_type: str = ""
 
 
-def iter_trace(stream: IO[str], source: str) -> Iterator[Snapshot | WatchError]:
-    """The pod snapshots and watch errors of a trace, as they arrive on ``stream``.
+class _TraceStream(PodStream):
+    """:class:`podfsm.streaming.PodStream` that also passes on ``ERROR`` watch events (as
+    :class:`WatchError`) and remembers each pod's watch event type."""
 
-    Reads concatenated JSON values (pods, Lists, watch events, JSON arrays of them) incrementally,
-    so a live watch is handled as it prints; text that does not start with ``{`` or ``[`` is read
-    as (multi-document) YAML, whole. Raises :class:`~podfsm.errors.ManifestError` naming
-    ``source`` for text that is neither, or for an object that is not a pod.
+    def __init__(self, src: StreamSource, *, source: str | None = None) -> None:
+        super().__init__(src, source=source)
+        self.event_type = ""
+
+    def _collect(self, obj: object, prefix: str | None, path: tuple[int | str, ...]) -> Iterator[Any]:
+        if isinstance(obj, dict) and obj.get("kind") is None and "type" in obj and "object" in obj:
+            wtype = obj["type"]
+            if wtype == "ERROR":
+                status = obj["object"]
+                message = status.get("message") if isinstance(status, dict) else None
+                yield WatchError(-1, str(message or status))
+                return
+            self.event_type = str(wtype) if wtype != "BOOKMARK" else ""
+        else:
+            self.event_type = ""
+        yield from super()._collect(obj, prefix, path)
+
+
+def iter_trace(stream: StreamSource, source: str | None = None) -> Iterator[Snapshot | WatchError]:
+    """The pod snapshots and watch errors of a trace, as they arrive.
+
+    ``stream`` is a path, ``"-"`` for standard input, bytes or an open file; it is read one pod at
+    a time by :mod:`podfsm.streaming` (concatenated JSON, watch events, Lists item by item, YAML
+    documents), so a live watch is handled as it prints. ``ERROR`` watch events come out as
+    :class:`WatchError`. Raises :class:`~podfsm.errors.ManifestError` naming ``source`` for input
+    that is not pods.
     """
-    counter = itertools.count()
-    first = _peek(stream)
-    if first.lstrip()[:1] not in ("{", "[", ""):
-        text = first + stream.read()
-        try:
-            docs = [d for d in yaml.safe_load_all(text) if d is not None]
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"line {mark.line + 1}" if mark is not None else None
-            raise ManifestError(
-                source, f"not valid JSON or YAML: {getattr(exc, 'problem', exc)}", where
-            ) from None
-        for doc in docs:
-            yield from _unwrap(doc, counter, source)
-        return
-    decoder = json.JSONDecoder()
-    buffer = first
-    line_no = 1
-    while True:
-        start = len(buffer) - len(buffer.lstrip())
-        if start:
-            line_no += buffer.count("\n", 0, start)
-            buffer = buffer[start:]
-        if buffer:
-            try:
-                value, end = decoder.raw_decode(buffer)
-            except json.JSONDecodeError as exc:
-                more = stream.readline()
-                if more:
-                    if len(buffer) > _MAX_BUFFER:
-                        raise ManifestError(
-                            source, "a JSON value longer than 64 MiB", f"line {line_no}"
-                        ) from None
-                    buffer += more
-                    continue
-                raise ManifestError(
-                    source, f"invalid JSON: {exc.msg}", f"line {line_no + exc.lineno - 1}"
-                ) from None
-            line_no += buffer.count("\n", 0, end)
-            buffer = buffer[end:]
-            yield from _unwrap(value, counter, source)
-            continue
-        more = stream.readline()
-        if not more:
-            return
-        buffer = more
-
-
-def _peek(stream: IO[str]) -> str:
-    """The stream's first non-blank line (``""`` at the end)."""
-    while True:
-        line = stream.readline()
-        if not line or line.strip():
-            return line
-
-
-def _unwrap(value: Any, counter: Iterator[int], source: str) -> Iterator[Snapshot | WatchError]:
-    if isinstance(value, list):
-        for item in value:
-            yield from _unwrap(item, counter, source)
-        return
-    index = next(counter)
-    if not isinstance(value, dict):
-        raise ManifestError(
-            source, f"object #{index}: expected a pod, a List or a watch event, got {type(value).__name__}"
-        )
-    kind = value.get("kind")
-    if kind in _LIST_KINDS:
-        items = value.get("items")
-        if not isinstance(items, list):
-            raise ManifestError(source, f"object #{index}: a {kind} without an 'items' array")
-        for item in items:
-            yield from _unwrap(item, counter, source)
-        return
-    wtype = value.get("type")
-    if wtype in _WATCH_TYPES and "object" in value and "spec" not in value:
-        obj = value.get("object")
-        if wtype == "BOOKMARK":
-            return
-        if wtype == "ERROR":
-            message = obj.get("message") if isinstance(obj, dict) else None
-            yield WatchError(index, str(message or obj))
-            return
-        if not isinstance(obj, dict):
-            raise ManifestError(source, f"object #{index}: a {wtype} watch event whose object is not a pod")
-        value, kind = obj, obj.get("kind")
-        if not _is_pod(value):
-            raise ManifestError(
-                source, f"object #{index}: the {wtype} watch event's object is not a Pod (kind {kind!r})"
-            )
-        yield Snapshot(index, value, str(wtype))
-        return
-    if not _is_pod(value):
-        raise ManifestError(source, f"object #{index}: not a Pod (kind {kind!r}, no spec.containers)")
-    yield Snapshot(index, value)
-
-
-def _is_pod(obj: Mapping[str, Any]) -> bool:
-    kind = obj.get("kind")
-    spec = obj.get("spec")
-    return kind in (None, "Pod") and isinstance(spec, dict) and isinstance(spec.get("containers"), list)
+    reader = _TraceStream(stream, source=source)
+    for index, item in enumerate(reader):
+        if isinstance(item, WatchError):
+            yield WatchError(index, item.message)
+        else:
+            yield Snapshot(index, item, reader.event_type)
 
 
 def pod_key(pod: Mapping[str, Any]) -> str:
@@ -452,6 +376,8 @@ def check_snapshot(pod: Mapping[str, Any]) -> list[Finding]:
         )
     try:
         for f in lint(pod, phase=pod_phase(pod), conditions=pod_conditions(pod)):
+            if getattr(f, "severity", "warning") != "warning":
+                continue  # the kubelet did write it (an evicted pod's Failed, ...)
             stopping = bool(status.get("reason") or (pod.get("metadata") or {}).get("deletionTimestamp"))
             recorded_reason = _condition_reason(status, f.field)
             # generate.go: a pod the kubelet has found terminal gets ContainersReady/Ready False with
@@ -519,7 +445,7 @@ def _history_rules(
         out.append(
             (
                 _Rule(
-                    "terminal-phase-is-absorbing",
+                    "terminal-phase-absorbing",
                     "a pod in Succeeded or Failed never changes phase again",
                     "pkg/kubelet/status/status_manager.go:updateStatusInternal",
                 ),
@@ -587,6 +513,59 @@ def _history_rules(
                         )
                     )
     return out
+
+
+_WINDOW = 3  # observations the published step invariants see (bounded: memory stays flat)
+
+
+def _observation(pod: Mapping[str, Any]) -> Any:
+    """The published pod as an invariants Observation: its time is its latest timestamp."""
+    from podfsm.verifier.invariants import Observation
+
+    t0 = _creation(pod)
+    latest = 0.0
+    status = pod.get("status") or {}
+    for key in ("initContainerStatuses", "containerStatuses"):
+        for cs in status.get(key) or ():
+            if not isinstance(cs, dict):
+                continue
+            for which in ("state", "lastState"):
+                for detail in (cs.get(which) or {}).values():
+                    if isinstance(detail, dict):
+                        for k in ("startedAt", "finishedAt"):
+                            sec = _seconds(detail.get(k), t0)
+                            if sec is not None:
+                                latest = max(latest, sec)
+    for c in status.get("conditions") or ():
+        if isinstance(c, dict):
+            sec = _seconds(c.get("lastTransitionTime"), t0)
+            if sec is not None:
+                latest = max(latest, sec)
+    return Observation(pod, latest, None)
+
+
+def _invariant_checks(
+    pod: Mapping[str, Any], window: Sequence[Any]
+) -> tuple[list[Finding], list[tuple[_Rule, str]]]:
+    """The one place the verifier's published invariants are called: ``check_snapshot`` on the pod
+    (findings) and ``check_history`` on the window ending with it (step rules)."""
+    from podfsm.verifier import invariants as inv
+
+    findings = []
+    if not (pod.get("status") or {}).get("phase"):
+        return findings, []  # nothing published yet: the API server writes Pending on creation
+    try:
+        for v in inv.check_snapshot(pod):
+            findings.append(Finding(v.invariant, v.message, inv.INVARIANTS[v.invariant].upstream))
+        steps = []
+        if len(window) > 1:
+            for v in inv.check_history(window):
+                i = inv.INVARIANTS[v.invariant]
+                if i.scope == "step":
+                    steps.append((_Rule(v.invariant, i.statement, i.upstream), v.message))
+    except (PodFSMError, ValueError, KeyError, TypeError, AttributeError):
+        return findings, []  # a pod the invariants cannot read is a finding of check_snapshot already
+    return findings, steps
 
 
 # --------------------------------------------------------------------------------------------
@@ -968,6 +947,8 @@ class PodChecker:
         if self.model is not None:
             self.frontier = [_Node(self.model.snapshot(), (), 0, [])]
         self.previous: Mapping[str, Any] | None = None
+        self.window: list[Any] = []  # the last few observations, for the published invariants
+        self.step_rules: list[tuple[_Rule, str]] = []
         self.previous_proj: dict[str, Any] | None = None
 
     def feed(self, snap: Snapshot) -> tuple[list[Finding], StepViolation | None]:
@@ -976,11 +957,16 @@ class PodChecker:
         step = self.verdict.snapshots
         self.verdict.snapshots += 1
         findings = check_snapshot(pod)
+        self.window = [*self.window[-(_WINDOW - 1) :], _observation(pod)]
+        snapshot_violations, self.step_rules = _invariant_checks(pod, self.window)
+        findings += [f for f in snapshot_violations if f.rule not in {g.rule for g in findings}]
         for f in findings:
             self.verdict.findings.append({"index": snap.index, "step": step, **f.to_json()})
         if self.model is None or self.verdict.violation is not None:
             return findings, None
         tproj = project(pod, self.model.t0)
+        # the search decides whether a step is possible (a watch may skip states); the named step
+        # rules only short-circuit what no skipping can explain, and explain a failed search
         if self.previous_proj is not None and _history_rules(
             self.previous_proj, tproj, self.policy, self.restartable
         ):
@@ -1024,7 +1010,7 @@ class PodChecker:
                 }
             )
         rules = (
-            _history_rules(before, tproj, self.policy, self.restartable)
+            [*_history_rules(before, tproj, self.policy, self.restartable), *self.step_rules]
             if self.previous_proj is not None
             else []
         )
