@@ -551,13 +551,13 @@ def _invariant_checks(
     (findings) and ``check_history`` on the window ending with it (step rules)."""
     from podfsm.verifier import invariants as inv
 
-    findings = []
+    findings: list[Finding] = []
     if not (pod.get("status") or {}).get("phase"):
         return findings, []  # nothing published yet: the API server writes Pending on creation
     try:
         for v in inv.check_snapshot(pod):
             findings.append(Finding(v.invariant, v.message, inv.INVARIANTS[v.invariant].upstream))
-        steps = []
+        steps: list[tuple[_Rule, str]] = []
         if len(window) > 1:
             for v in inv.check_history(window):
                 i = inv.INVARIANTS[v.invariant]
