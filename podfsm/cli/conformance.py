@@ -28,8 +28,9 @@ with one line (flush stdout after each). An oracle case arrives without its answ
 answered with an object shaped like its "expect" ({"phase": ...}, {"conditions": ...},
 {"ready", "status", "restarts"}, or a string for a duration). A simulation vector arrives as
 {"id", "pod", "events"} and is answered with {"steps": [{"pod": <pod after the event>} |
-{"rejected": true}, ...]}. Answer {"skip": "why"} to skip a case. Details, the JSON Schemas and
-a runner contract: docs/vectors.md (https://podfsm.readthedocs.io, or the package's docs/).
+{"rejected": true}, ...]}. Answer {"skip": "why"} to skip a case. Details and a runner
+contract: docs/vectors.md and docs/conformance.md in podfsm's documentation; the JSON Schemas
+ship in the package (podfsm/conformance/data/vectors/schema/).
 """
 
 
