@@ -705,14 +705,67 @@ def _invariants_page() -> str:
         "step": "the pod before, the event and the pod after",
         "refusal": "an event the model refused",
     }
-    rows = [(code(inv.name), inv.statement, inv.scope, upstream(inv.upstream)) for inv in invariants.values()]
+
+    def rows(view: str) -> list[tuple[str, ...]]:
+        return [
+            (code(inv.name), inv.statement, inv.scope, upstream(inv.upstream))
+            for inv in invariants.values()
+            if getattr(inv, "view", "model") == view
+        ]
+
+    published, model = rows("published"), rows("model")
     return page(
         "Invariant catalogue",
         docstring(registry),
-        f"{len(rows)} invariants, in catalogue order (`podfsm.verifier.invariants.INVARIANTS`). "
-        "Scope says what "
-        "a predicate reads: " + "; ".join(f"`{k}`: {v}" for k, v in scopes.items()) + ".",
-        table(("Invariant", "Statement", "Scope", "Upstream"), rows),
+        f"{len(published) + len(model)} invariants, in catalogue order "
+        "(`podfsm.verifier.invariants.INVARIANTS`). Scope says what a predicate reads: "
+        + "; ".join(f"`{k}`: {v}" for k, v in scopes.items())
+        + ".",
+        "## Over the published pod\n\n"
+        f"{len(published)} invariants read only what an implementation publishes: the pod objects, the "
+        "time of each observation, and the world's events where they are known. They run on the model's "
+        "rendered pods (the explorer, the stateful test), on a recorded watch stream, and on another "
+        "implementation's output (`check_history`, `check_snapshot`). A `step` one judges the last "
+        "observation of a window in light of the ones before it.",
+        table(("Invariant", "Statement", "Scope", "Upstream"), published),
+        "## Model self-checks\n\n"
+        f"{len(model)} invariants read podfsm's own model state (its machines, back-off entries, pending "
+        "decisions): checks of the model itself, which cannot judge another implementation.",
+        table(("Invariant", "Statement", "Scope", "Upstream"), model),
+    )
+
+
+# ----------------------------------------------------------------------------- mutants
+
+
+def _mutants_page() -> str:
+    """The bug-kind mutants and how the published invariants catch each (explored when generated)."""
+    from podfsm.verifier.mutants import BUG_KINDS, catch
+
+    rows = []
+    for bug in BUG_KINDS:
+        found = catch(bug.mutant)
+        rows.append(
+            (
+                code(bug.mutant.name),
+                bug.kind,
+                bug.mutant.doc,
+                code(found.invariant) if found else "**not caught**",
+                str(len(found.events)) if found else "",
+                code(bug.mutant.configuration),
+            )
+        )
+    return page(
+        "Mutation analysis",
+        "Each mutant below is a change of the model's behaviour that stands for a bug real kubelet-like "
+        "implementations ship (or could): a peer kubelet, kwok's stages, a virtual-kubelet provider, "
+        "and the bugs an audit of podfsm's own catalogue let through. Each is explored breadth first on "
+        "its configuration with the invariants over the published pod alone; the table shows which "
+        "invariant caught it first and the length of the shortest event script that shows it. "
+        "`tests/test_mutants.py` asserts every one is caught with a script of at most 8 events that the "
+        "real model keeps; `podfsm check --mutant NAME --exhaustive` runs one and prints its "
+        "counterexample.",
+        table(("Mutant", "Bug kind", "What is broken", "Caught by", "Events", "Configuration"), rows),
     )
 
 
@@ -746,6 +799,7 @@ def pages() -> dict[str, str]:
         "reference/events.md": _events_page,
         "reference/kubectl-status.md": _status_page,
         "reference/invariants.md": _invariants_page,
+        "reference/mutants.md": _mutants_page,
     }
     return {path: build() for path, build in builders.items()}
 

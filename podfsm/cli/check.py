@@ -12,7 +12,9 @@ per second; a violation comes with its shortest script.
 Either way a counterexample is printed as the two files ``podfsm simulate POD EVENTS`` reads
 (``--save DIR`` writes them), and the exit status is 1. ``-o json`` prints one JSON object.
 ``--mutant NAME`` checks a deliberately broken model (:mod:`podfsm.verifier.mutants`) instead: a check
-that passes on a mutant is a check that does not check.
+that passes on a mutant is a check that does not check. ``--exhaustive`` prints each pod's
+counterexamples as soon as that pod is explored (the invariant's statement, the last step as a
+diff of the published fields that matter, the script); ``--first`` stops at the first one.
 """
 
 from __future__ import annotations
@@ -74,6 +76,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--mutant", metavar="NAME", help="check a deliberately broken model (podfsm.verifier.mutants)"
+    )
+    parser.add_argument(
+        "--first",
+        action="store_true",
+        help="stop at the first violation (--exhaustive: the first pod with one, its shortest script)",
     )
     parser.add_argument("--max-states", type=_positive, metavar="N", help="cut each exploration at N states")
     parser.add_argument("--max-depth", type=_positive, metavar="N", help="cut each exploration at depth N")
@@ -142,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
             report = _exhaustive(args, configurations, checked, factory)
         else:
             report = _hypothesis(args, configurations, checked, factory)
+            if args.output == "text":
+                _print_violations(report["violations"], factory)
     if mutant is not None:
         report["mutant"] = {"name": mutant.name, "invariant": mutant.invariant, "doc": mutant.doc}
     if args.save:
@@ -149,8 +158,8 @@ def run(args: argparse.Namespace) -> int:
     if args.output == "json":
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
-    else:
-        _print_violations(report["violations"], args.save)
+    elif report["violations"] and args.save:
+        print(f"\ncounterexamples written to {args.save}/")
     return EXIT_CHECK_FAILED if report["violations"] else EXIT_OK
 
 
@@ -197,9 +206,11 @@ def _exhaustive(
             symmetry=not args.no_symmetry,
             max_states=args.max_states,
             max_depth=args.max_depth,
+            stop_at_first=args.first,
         )
         rows.append(result.to_dict())
-        violations.extend(v.to_dict() for v in result.violations)
+        found = [v.to_dict() for v in result.violations]
+        violations.extend(found)
         if text:
             verdict = "ok" if result.ok else f"{len(result.violations)} violated"
             if not result.complete:
@@ -209,6 +220,9 @@ def _exhaustive(
                 f"{result.seconds:>8.2f} {result.states_per_second:>9.0f}  {verdict}",
                 flush=True,
             )
+            _print_violations(found, factory)  # each pod's counterexamples as soon as it is explored
+        if args.first and found:
+            break
     states = sum(r["distinctStates"] for r in rows)
     seconds = sum(r["seconds"] for r in rows)
     totals = {
@@ -344,18 +358,24 @@ def _pod_model() -> Callable[[Mapping[str, Any]], Any]:
 # ----------------------------------------------------------------------------------- output
 
 
-def _print_violations(violations: Sequence[Mapping[str, Any]], saved: str | None) -> None:
+def _print_violations(
+    violations: Sequence[Mapping[str, Any]], factory: Callable[[Mapping[str, Any]], Any] | None
+) -> None:
+    """Each counterexample: the invariant and its statement, the last step as a diff of the published
+    fields that matter (replayed on ``factory``), then the script ``podfsm simulate`` replays."""
+    from podfsm.verifier.explain import explain
+
     for v in violations:
         events = v["events"]
         print()
-        print(f"VIOLATION {v['invariant']} ({v.get('configuration', '')}): {v['message']}")
+        print(f"VIOLATION {v['invariant']} ({v.get('configuration', '')}): {v['message']}", flush=True)
+        detail = explain(v["pod"], events, v["invariant"], v["message"], model_factory=factory)
+        print("\n".join(detail.splitlines()[1:]))
         print(f"counterexample: {len(events)} events; replay with `podfsm simulate POD EVENTS`")
         print(f"POD: {json.dumps(v['pod'])}")
         print("EVENTS:")
         for e in events:
             print(f"  - {json.dumps(e)}")
-    if violations and saved:
-        print(f"\ncounterexamples written to {saved}/")
 
 
 def _file_stem(v: Mapping[str, Any]) -> str:
@@ -385,7 +405,8 @@ def _print_list(output: str) -> None:
         json.dump(
             {
                 "invariants": [
-                    {"name": i.name, "statement": i.statement, "scope": i.scope} for i in INVARIANTS.values()
+                    {"name": i.name, "statement": i.statement, "scope": i.scope, "view": i.view}
+                    for i in INVARIANTS.values()
                 ],
                 "configurations": [
                     {"name": c.name, "doc": c.doc, "bounds": c.bounds.to_dict()}
@@ -400,13 +421,16 @@ def _print_list(output: str) -> None:
         )
         sys.stdout.write("\n")
         return
-    print("invariants:")
-    for i in INVARIANTS.values():
-        print(f"  {i.name:<48} {i.statement}")
+    for view, title in (("published", "invariants over the published pod:"), ("model", "model self-checks:")):
+        print(title)
+        for i in INVARIANTS.values():
+            if i.view == view:
+                print(f"  {i.name:<48} {i.statement}")
     print("standard configurations:")
     for c in STANDARD_CONFIGURATIONS:
         bounds = json.dumps(c.bounds.to_dict()) if c.bounds.to_dict() else "unbounded"
         print(f"  {c.name:<28} {c.doc}; {bounds}")
     print("mutants:")
     for m in MUTANTS.values():
-        print(f"  {m.name:<32} breaks {m.invariant}: {m.doc}")
+        what = f"breaks {m.invariant}" if m.invariant else "bug kind"
+        print(f"  {m.name:<32} {what}: {m.doc}")

@@ -1,25 +1,36 @@
-"""The invariant catalogue: named properties every run of the pod model must keep.
+"""The invariant catalogue: named properties every pod lifecycle must keep, the model's and any other.
 
-Each :class:`Invariant` is a pure predicate over one :class:`Transition` (the pod before, the
-event, the pod after), with a one-sentence statement and the upstream behaviour it rests on. It
+Two kinds of invariant share one registry, :data:`INVARIANTS` (name -> :class:`Invariant`):
+
+- **Over the published pod** (``view == "published"``): a predicate over what any implementation
+  exposes: the pod objects as published (spec and status), the time of each observation, and the
+  world's events where they are known. A history is a sequence of :class:`Observation`
+  (``pod``, ``time`` in seconds since creation, ``event`` or None), oldest first;
+  :func:`check_history` judges its last observation in light of the ones before (the history may
+  be a window of a longer trace), :func:`check_snapshot` judges one pod object on its own. The same
+  predicates run on the model's rendered pods in the explorer (a window of two: the pod before and
+  after each transition) and the stateful test (the whole history), on a recorded watch stream
+  (``podfsm check-trace``), and in the differential harness. Where a property needs time it is
+  stated over timestamps (whole seconds, as ``metav1.Time`` has them), so it holds on a real trace.
+  Where a window is too short to decide (a threshold of results in a row, the run before a
+  back-off), the predicate says nothing rather than guess.
+- **Model self-checks** (``view == "model"``): predicates over the model's own state
+  (:class:`Transition`: the ``PodState`` before, the event, the state after), which cannot judge
+  another implementation; they check podfsm's model against its reference notes.
+
+Each invariant has a one-sentence statement and the upstream behaviour it rests on; its predicate
 returns ``None`` when the property holds and a sentence saying what is wrong when it does not.
-Properties of whole histories ("once Running, always Running") are stated in their inductive
-form, as a step predicate, so that both the Hypothesis state machine (:mod:`podfsm.verifier.stateful`)
-and the exhaustive explorer (:mod:`podfsm.verifier.explorer`) check them on every edge.
+Scopes: ``state`` reads only the last pod (the explorer checks it once per distinct state);
+``step`` reads the window (every transition); ``refusal`` is checked on events the model refused.
 
-Scopes:
+The predicates do not reuse the model's tables: whether a container is restarted comes from
+:func:`should_restart` and :func:`restarts`, written here from the reference notes, and the phase
+from the oracle (:func:`podfsm.oracle.pod_phase`), so a wrong row in the model shows up as a
+violation instead of being agreed with.
 
-- ``state`` -- reads only the pod after the step (checked once per distinct state by the explorer);
-- ``step`` -- reads the pod before, the event and the pod after;
-- ``refusal`` -- checked on events the model refused with :class:`~podfsm.errors.IllegalEvent`.
-
-The predicates do not reuse the model's tables: where they need to know whether a container is
-restarted they ask :func:`should_restart`, written here from the reference notes, so a wrong row
-in :data:`~podfsm.model.machines.restart_policy.RESTART_POLICY_TABLE` shows up as a violation instead
-of being agreed with. ``phase-agrees-with-oracle`` compares the model with :mod:`podfsm.oracle`,
-an independent implementation over API objects.
-
-Use :data:`INVARIANTS` (name -> invariant, in catalogue order), :func:`get`, and :func:`check`.
+Use :func:`check` on a :class:`Transition` (both kinds), :func:`check_history` and
+:func:`check_snapshot` on published objects, :func:`published_invariants`, :func:`model_self_checks`
+and :func:`get`.
 """
 
 from __future__ import annotations
@@ -66,6 +77,7 @@ __all__ = [
     "model_self_checks",
     "names",
     "published_invariants",
+    "restarts",
     "should_restart",
 ]
 
@@ -91,16 +103,21 @@ class Context:
     condition_types: tuple[ConditionType, ...]  # aligned with ``PodState.conditions``
     render: Callable[[PodState], dict[str, Any]]
     t0: datetime
-    _rendered: dict[Any, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
+    _rendered: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def published(self, state: PodState) -> dict[str, Any]:
         """The pod object of ``state``, rendered once (a small cache: the explorer asks for each
         source state once per event it tries)."""
-        pod = self._rendered.get(state)
+        last = self._rendered.get(None)
+        if last is not None and last[0] is state:  # the explorer asks for one source state in a row
+            same: dict[str, Any] = last[1]
+            return same
+        pod: dict[str, Any] | None = self._rendered.get(state)
         if pod is None:
             if len(self._rendered) >= 4096:
                 self._rendered.clear()
             pod = self._rendered[state] = self.render(state)
+        self._rendered[None] = (state, pod)
         return pod
 
     @classmethod
@@ -848,6 +865,8 @@ class View:
         self.pod = self.last.pod
         self._spec: PodSpecView | bool | None = False if spec is None else spec
         self._containers: tuple[ContainerSpec, ...] | None = None
+        self._conditions: dict[int, dict[str, str]] = {}
+        self._node_lost: bool | None = None
         self._statuses: dict[int, dict[str, _Status]] = {}
         meta = _map(self.pod.get("metadata"))
         self.created = _parse_ts(meta.get("creationTimestamp")) or _CREATED_DEFAULT
@@ -902,10 +921,15 @@ class View:
         return got
 
     def condition(self, ctype: str, obs: Observation | None = None) -> str:
-        for c in self.status(obs or self.last).get("conditions") or ():
-            if isinstance(c, Mapping) and c.get("type") == ctype:
-                return str(c.get("status") or "")
-        return ""
+        o = obs or self.last
+        table = self._conditions.get(id(o))
+        if table is None:
+            table = self._conditions[id(o)] = {
+                str(c.get("type")): str(c.get("status") or "")
+                for c in self.status(o).get("conditions") or ()
+                if isinstance(c, Mapping)
+            }
+        return table.get(ctype, "")
 
     def seconds(self, value: Any) -> float | None:
         """A published timestamp as seconds since creation (None when absent or malformed)."""
@@ -930,9 +954,11 @@ class View:
 
         Nothing the kubelet would publish arrives from a lost node, so obligations are not judged.
         """
-        if self.condition("Ready") == "Unknown":
-            return True
-        return any(o.event is not None and o.event.get("type") == "NodeLost" for o in self.history)
+        if self._node_lost is None:
+            self._node_lost = self.condition("Ready") == "Unknown" or any(
+                o.event is not None and o.event.get("type") == "NodeLost" for o in self.history
+            )
+        return self._node_lost
 
     def stopping(self, obs: Observation | None = None) -> bool:
         """Whether the pod is being stopped as a whole: deleted, evicted, past its deadline, or terminal."""
@@ -1567,7 +1593,7 @@ def _ready_follows_probes(v: View) -> str | None:
         a, b = after.get(c.name), before.get(c.name)
         if a is None:
             continue
-        if a.kind == "running" and not a.started and a.ready:
+        if a.kind == "running" and a.raw.get("started") is False and a.ready:
             return f"{c.name!r} is ready before its startup probe succeeded"
         if b is None or e is None:
             continue
@@ -1732,7 +1758,10 @@ def _stopped_end_terminal(v: View) -> str | None:
         return None
     running = v.running()
     done = v.regular_done()
-    deleted = v.deletion() is not None
+    deletion = v.deletion()
+    deleted = deletion is not None
+    if deletion is not None and deletion[1] == 0:
+        return None  # a zero grace period removes the object at once: nothing is published after it
     if not (deleted or done or v.init_failed()):
         return None
     if done and running and all(not c.is_regular for c in v.containers() if c.name in running):
