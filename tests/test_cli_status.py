@@ -87,11 +87,14 @@ def test_several_files_and_stdin_make_one_table(
     ]
 
 
-def test_no_pods(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_file_with_no_pods_is_exit_2_naming_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Issue 11: a file with no pods is a mistake (exit 2 naming the file), for every command."""
     empty = tmp_path / "empty.yaml"
     empty.write_text("---\n")
-    assert status(capsys, str(empty)) == (0, "", "No resources found\n")
-    assert status(capsys, "-o", "json", str(empty)) == (0, "[]\n", "")
+    for args in ((str(empty),), ("-o", "json", str(empty))):
+        code, out, err = status(capsys, *args)
+        assert (code, out) == (2, "")
+        assert err.count("\n") == 1 and f"{empty}: no pods in the file" in err
 
 
 # --------------------------------------------------------------------------------------------

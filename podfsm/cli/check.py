@@ -37,6 +37,19 @@ DEFAULT_EXAMPLES = 200
 DEFAULT_STEPS = 30
 
 
+EXAMPLES = """\
+  # Hypothesis on drawn pods, with a fixed seed
+  podfsm check --seed 1
+
+  # every reachable state of the standard configurations, or of your pod
+  podfsm check --exhaustive
+  podfsm check --exhaustive my-pod.yaml --max-states 100000
+
+  # a deliberately broken model: the check must find its violation
+  podfsm check --mutant never-restarts-failed --save counterexamples/
+"""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "pods",
@@ -158,7 +171,7 @@ def _load(path: str) -> list[tuple[str, Mapping[str, Any]]]:
     from podfsm.loader import load_pod_dicts
     from podfsm.model.pod import PodModel
 
-    pods = load_pod_dicts(path)
+    pods = load_pod_dicts(path, allow_empty=False)
     name = "<stdin>" if path == "-" else path
     out: list[tuple[str, Mapping[str, Any]]] = []
     for i, pod in enumerate(pods):
@@ -366,14 +379,12 @@ def _file_stem(v: Mapping[str, Any]) -> str:
 def _save(directory: Path, violations: Sequence[Mapping[str, Any]]) -> None:
     if not violations:
         return
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        for v in violations:
-            stem = _file_stem(v)
-            (directory / f"{stem}.pod.json").write_text(json.dumps(v["pod"], indent=2) + "\n")
-            (directory / f"{stem}.events.json").write_text(json.dumps(v["events"], indent=2) + "\n")
-    except OSError as exc:
-        raise UsageError(f"--save {directory}: {exc.strerror or exc}") from None
+    from podfsm._io import write_atomic
+
+    for v in violations:  # each file whole or not at all: a full disk never leaves half of one
+        stem = _file_stem(v)
+        write_atomic(directory / f"{stem}.pod.json", json.dumps(v["pod"], indent=2) + "\n")
+        write_atomic(directory / f"{stem}.events.json", json.dumps(v["events"], indent=2) + "\n")
 
 
 def _print_list(output: str) -> None:

@@ -19,6 +19,19 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 
 
+EXAMPLES = """\
+  # podfsm's own oracle against the cases (a check of the cases)
+  podfsm conformance cases.json
+
+  # another implementation: one process per case, or one process for all (--jsonl)
+  podfsm conformance cases/ --program ./my-oracle
+  podfsm conformance cases/ --program "python my_oracle.py" --jsonl
+
+  # cases from standard input
+  cat cases.json | podfsm conformance -
+"""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "files",

@@ -24,6 +24,15 @@ def _formats(text: str) -> list[str]:
     return out
 
 
+EXAMPLES = """\
+  # every diagram as SVG into diagrams/
+  podfsm diagram
+
+  # SVG and DOT, only the pod phase machine
+  podfsm diagram --out docs/img --format svg,dot --only pod-phase
+"""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", metavar="DIR", default="diagrams", help="where to write them (default: diagrams)"

@@ -23,6 +23,16 @@ EXIT_SCHEDULED = 0
 EXIT_NOT_SCHEDULED = 1
 
 
+EXAMPLES = """\
+  # which node kube-scheduler would pick, with every node's score
+  podfsm schedule pod.yaml --nodes nodes.yaml
+
+  # from a cluster dump: nodes and the pods bound to them
+  kubectl get nodes,pods -A -o yaml > cluster.yaml
+  podfsm schedule pod.yaml --nodes cluster.yaml -o json
+"""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("pod", metavar="POD", help="a file holding one Pod (JSON or YAML); - for stdin")
     parser.add_argument(
@@ -45,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _read_pod(path: str) -> tuple[dict[str, object], str]:
     source = "<stdin>" if path == "-" else path
-    pods = load_pod_dicts(path, source=source)
+    pods = load_pod_dicts(path, source=source, allow_empty=False)
     if len(pods) != 1:
         raise ManifestError(source, f"expected one Pod, found {len(pods)}")
     return pods[0], source

@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import Any
 
-from podfsm._io import dumps
+from podfsm._io import JSONArrayWriter, escape_control
 from podfsm.cli._files import load_events, load_one_pod
 from podfsm.errors import IllegalEvent
-from podfsm.model.simulation import Step, event_summary, simulate
+from podfsm.model.simulation import Step, event_summary, iter_simulate
+
+EXAMPLES = """\
+  # the timeline: time, event, phase, READY, STATUS, RESTARTS
+  podfsm simulate pod.yaml events.yaml
+
+  # every step's whole pod object, as JSON or YAML
+  podfsm simulate pod.yaml events.yaml -o json
+
+  # schedule onto a node list first, and draw the path the run took
+  podfsm simulate pod.yaml events.yaml --nodes nodes.yaml --diagram run.svg
+
+  # the pod from standard input
+  kubectl get pod web -o yaml | podfsm simulate - events.yaml
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,22 +58,28 @@ def timeline_header() -> str:
 
 
 def timeline_line(step: Step) -> str:
-    """One line of the timeline: time, event, phase, and kubectl's READY, STATUS, RESTARTS."""
+    """One line of the timeline: time, event, phase, and kubectl's READY, STATUS, RESTARTS.
+
+    Text from the input (container names, reasons, messages) has its control characters
+    escaped, so no input can forge a line or recolour the terminal.
+    """
     from podfsm.oracle import kubectl_columns
 
     model = step.model
     pod = step.pod
     now = model.t0 + timedelta(seconds=step.state.now)
     cols = kubectl_columns(pod, now=now)
-    event = event_summary(step.event) + (" (auto)" if step.automatic else "")
+    event = escape_control(event_summary(step.event)) + (" (auto)" if step.automatic else "")
     t = f"{step.state.now:g}s"
-    phase = pod["status"].get("phase", "")
+    phase = escape_control(str(pod["status"].get("phase", "")))
     if step.state.gone:
         phase += " (gone)"
-    return f"{t:>7}  {event:<44} {phase:<10} {cols.ready:<6} {cols.status:<26} {cols.restarts}"
+    status = escape_control(cols.status)
+    return f"{t:>7}  {event:<44} {phase:<10} {cols.ready:<6} {status:<26} {cols.restarts}"
 
 
-def print_timeline(steps: list[Step], out: Any = None) -> None:
+def print_timeline(steps: Iterable[Step], out: Any = None) -> None:
+    """The header, then one line per step, each written as soon as its step is known."""
     out = out or sys.stdout
     print(timeline_header(), file=out)
     for step in steps:
@@ -66,30 +87,46 @@ def print_timeline(steps: list[Step], out: Any = None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    pod = load_one_pod(args.pod)
-    from podfsm.model.events import parse_events
+    if args.diagram:  # a bad file name is refused before the run, not after it
+        from podfsm.diagrams import check_run_path
 
-    events = parse_events(load_events(args.events), source="<stdin>" if args.events == "-" else args.events)
+        check_run_path(args.diagram)
+    pod = load_one_pod(args.pod)
+    events_source = "<stdin>" if args.events == "-" else args.events
+    events = load_events(args.events)
     nodes = None
     if args.nodes:
         from podfsm.model.scheduler import load_nodes
 
         nodes = load_nodes(args.nodes)
     source = "<stdin>" if args.pod == "-" else args.pod
+    # Each step is written as it is computed and then dropped; only --diagram keeps them.
+    kept: list[Step] | None = [] if args.diagram else None
+
+    run_steps = iter_simulate(  # admits, builds and checks every event now, before any output
+        pod, events, nodes=nodes, source=source, admit=not args.no_admission, events_source=events_source
+    )
+
+    def steps() -> Iterator[Step]:
+        for step in run_steps:
+            if kept is not None:
+                kept.append(step)
+            yield step
+
     failure: IllegalEvent | None = None
     try:
-        steps = simulate(pod, events, nodes=nodes, source=source, admit=not args.no_admission)
+        if args.output == "json":
+            with JSONArrayWriter(sys.stdout) as array:
+                for step in steps():
+                    array.add(step.to_dict())
+        else:
+            print_timeline(steps())
     except IllegalEvent as exc:
         failure = exc
-        steps = list(getattr(exc, "steps", []))
-    if args.output == "json":
-        sys.stdout.write(dumps([s.to_dict() for s in steps]))
-    else:
-        print_timeline(steps)
     if args.diagram:
         from podfsm.diagrams import draw_run
 
-        draw_run(steps, args.diagram, pod=pod)
+        draw_run(kept or [], args.diagram, pod=pod)
     if failure is not None:
         raise failure
     return 0

@@ -48,6 +48,7 @@ from typing import IO, Any, Literal
 
 from podfsm._io import describe
 from podfsm.errors import ManifestError, PodFSMError, UsageError
+from podfsm.loader import MAX_DEPTH, check_values, loads_json, refuse_constant
 from podfsm.oracle import human_duration, kubectl_columns, pod_conditions, pod_phase
 
 __all__ = [
@@ -194,9 +195,14 @@ def load_cases(path: str | os.PathLike[str]) -> list[Case]:
     except UnicodeDecodeError as exc:
         raise ManifestError(name, "not UTF-8 text") from exc
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=refuse_constant)
     except json.JSONDecodeError as exc:
         raise ManifestError(name, f"invalid JSON: {exc.msg}", f"line {exc.lineno}") from exc
+    except RecursionError:
+        raise ManifestError(name, f"invalid JSON: nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:  # NaN, Infinity, an integer of more than 4,300 digits
+        raise ManifestError(name, f"invalid JSON: {str(exc).splitlines()[0]}") from None
+    check_values(data, name)  # the loader's bounds on every value: depth, int64, YAML-only types
     if not isinstance(data, list):
         raise ManifestError(name, f"expected a JSON array of cases, got {describe(data, json_words=True)}")
     short = Path(path).name
@@ -425,8 +431,8 @@ def _decode(text: str) -> tuple[Any, str]:
     if not stripped:
         return None, "program printed nothing"
     try:
-        return json.loads(stripped), ""
-    except json.JSONDecodeError:
+        return loads_json(stripped, "program output"), ""
+    except ManifestError:
         return None, f"program printed non-JSON: {_clip(stripped)}"
 
 
