@@ -82,7 +82,7 @@ class Progress:
         # standard output is left alone.
         self._rich = RichProgress(
             *columns,
-            console=Console(stderr=True),
+            console=Console(stderr=True, force_terminal=os.environ.get("PODFSM_PROGRESS") == "1" or None),
             transient=True,
             redirect_stdout=_isatty(sys.stdout),
             redirect_stderr=False,

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from podfsm.cli import EXIT_CHECK_FAILED, EXIT_OK
+from podfsm.cli._text import dump, plural
 from podfsm.errors import UsageError
 
 __all__ = ["add_arguments", "run"]
@@ -102,7 +103,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--list", action="store_true", help="list invariants, standard configurations and mutants"
     )
     parser.add_argument(
-        "-o", "--output", choices=("text", "json"), default="text", help="text (default) or json"
+        "-o",
+        "--output",
+        choices=("text", "json", "yaml"),
+        default="text",
+        help="text (default), json, yaml",
     )
 
 
@@ -159,9 +164,8 @@ def run(args: argparse.Namespace) -> int:
         report["mutant"] = {"name": mutant.name, "invariant": mutant.invariant, "doc": mutant.doc}
     if args.save:
         _save(Path(args.save), report["violations"])
-    if args.output == "json":
-        json.dump(report, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+    if args.output != "text":
+        sys.stdout.write(dump(report, args.output))
     else:
         _print_violations(report["violations"], args.save)
     return EXIT_CHECK_FAILED if report["violations"] else EXIT_OK
@@ -195,7 +199,8 @@ def _exhaustive(
 
     text = args.output == "text"
     if text:
-        print(f"exhaustive check of {len(checked)} invariants over {len(configurations)} pods")
+        pods = plural(len(configurations), "pod")
+        print(f"exhaustive check of {plural(len(checked), 'invariant')} over {pods}")
         head = f"{'POD':<28} {'STATES':>8} {'TRANSITIONS':>11} {'DEPTH':>5} {'SECONDS':>8} {'STATES/S':>9}"
         print(f"{head}  RESULT")
     rows: list[dict[str, Any]] = []
@@ -236,7 +241,7 @@ def _exhaustive(
         print(
             f"{'total':<28} {totals['distinctStates']:>8} {totals['transitions']:>11} {totals['depth']:>5} "
             f"{seconds:>8.2f} {totals['statesPerSecond']:>9.0f}  "
-            + ("ok" if not violations else f"{len(violations)} violations")
+            + total_verdict(len(violations), complete=totals["complete"])
         )
     return {
         "mode": "exhaustive",
@@ -245,6 +250,13 @@ def _exhaustive(
         "totals": totals,
         "violations": violations,
     }
+
+
+def total_verdict(violations: int, *, complete: bool) -> str:
+    """The total row's verdict: ``ok``, ``2 violations``, each with `` (cut)`` when some exploration
+    stopped at a bound (then "ok" says only that no violation was found in the states visited)."""
+    verdict = "ok" if not violations else plural(violations, "violation")
+    return verdict if complete else verdict + " (cut)"
 
 
 # ----------------------------------------------------------------------------------- hypothesis
@@ -286,7 +298,10 @@ def _hypothesis(
     )
     targets: list[tuple[str, Mapping[str, Any] | None]] = list(configurations) or [("drawn pods", None)]
     if text:
-        print(f"Hypothesis check of {len(checked)} invariants, {args.examples} examples per pod, seed {seed}")
+        print(
+            f"Hypothesis check of {plural(len(checked), 'invariant')}, "
+            f"{plural(args.examples, 'example')} per pod, seed {seed}"
+        )
         print(f"{'POD':<28} {'EXAMPLES':>8} {'EVENTS':>8} {'SECONDS':>8}  RESULT")
     rows: list[dict[str, Any]] = []
     violations: list[dict[str, Any]] = []
@@ -362,7 +377,7 @@ def _print_violations(violations: Sequence[Mapping[str, Any]], saved: str | None
         events = v["events"]
         print()
         print(f"VIOLATION {v['invariant']} ({v.get('configuration', '')}): {v['message']}")
-        print(f"counterexample: {len(events)} events; replay with `podfsm simulate POD EVENTS`")
+        print(f"counterexample: {plural(len(events), 'event')}; replay with `podfsm simulate POD EVENTS`")
         print(f"POD: {json.dumps(v['pod'])}")
         print("EVENTS:")
         for e in events:
@@ -392,24 +407,25 @@ def _print_list(output: str) -> None:
     from podfsm.verifier.invariants import INVARIANTS
     from podfsm.verifier.mutants import MUTANTS
 
-    if output == "json":
-        json.dump(
-            {
-                "invariants": [
-                    {"name": i.name, "statement": i.statement, "scope": i.scope} for i in INVARIANTS.values()
-                ],
-                "configurations": [
-                    {"name": c.name, "doc": c.doc, "bounds": c.bounds.to_dict()}
-                    for c in STANDARD_CONFIGURATIONS
-                ],
-                "mutants": [
-                    {"name": m.name, "invariant": m.invariant, "doc": m.doc} for m in MUTANTS.values()
-                ],
-            },
-            sys.stdout,
-            indent=2,
+    if output != "text":
+        sys.stdout.write(
+            dump(
+                {
+                    "invariants": [
+                        {"name": i.name, "statement": i.statement, "scope": i.scope}
+                        for i in INVARIANTS.values()
+                    ],
+                    "configurations": [
+                        {"name": c.name, "doc": c.doc, "bounds": c.bounds.to_dict()}
+                        for c in STANDARD_CONFIGURATIONS
+                    ],
+                    "mutants": [
+                        {"name": m.name, "invariant": m.invariant, "doc": m.doc} for m in MUTANTS.values()
+                    ],
+                },
+                output,
+            )
         )
-        sys.stdout.write("\n")
         return
     print("invariants:")
     for i in INVARIANTS.values():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from podfsm import _io
+from podfsm.cli._text import dump
 from podfsm.conformance import DEFAULT_TIMEOUT, load_paths, run_program, summarize
 from podfsm.conformance import check as check_case
 from podfsm.errors import UsageError
@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "files",
         nargs="+",
         metavar="FILE",
-        help="a JSON case file, or a directory of them (*.json)",
+        help="a JSON case file, or a directory of them (*.json); - for stdin",
     )
     parser.add_argument(
         "--program",
@@ -56,7 +56,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help=f"how long the program may take for one case (default {DEFAULT_TIMEOUT:g})",
     )
-    parser.add_argument("-o", "--output", choices=["text", "json"], default="text", help="output format")
+    parser.add_argument(
+        "-o",
+        "--output",
+        choices=["text", "json", "yaml"],
+        default="text",
+        help="text (default), json, yaml",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="also print passed and skipped cases")
 
 
@@ -76,9 +82,9 @@ def run(args: argparse.Namespace) -> int:
         if args.output == "text" and (result.failed or args.verbose):
             print(result.line(), flush=True)
     summary = summarize(collected)
-    if args.output == "json":
+    if args.output != "text":
         sys.stdout.write(
-            _io.dumps(
+            dump(
                 {
                     "summary": {
                         "passed": summary.passed,
@@ -86,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
                         "skipped": summary.skipped,
                     },
                     "results": [r.to_json() for r in collected],
-                }
+                },
+                args.output,
             )
         )
     else:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from podfsm import _io
+from podfsm.cli._text import dump
 from podfsm.errors import ManifestError
 from podfsm.loader import load_pod_dicts
 from podfsm.model.admission import admit
@@ -42,7 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Node objects, and Pods bound to them by spec.nodeName (kubectl get nodes,pods -o yaml)",
     )
     parser.add_argument(
-        "-o", "--output", choices=["json"], help="print JSON: the event plus every node's verdict"
+        "-o",
+        "--output",
+        choices=["json", "yaml"],
+        help="print JSON or YAML: the event plus every node's verdict",
     )
     parser.add_argument("--namespace", "-n", metavar="NS", help="the namespace of the create request")
     parser.add_argument(
@@ -87,10 +90,9 @@ def run(args: argparse.Namespace) -> int:
     nodes = load_nodes(args.nodes)
     result = schedule(pod, nodes)
     meta = pod["metadata"]
-    if args.output == "json":
-        sys.stdout.write(
-            _io.dumps({"pod": {"name": meta["name"], "namespace": meta["namespace"]}, **result.to_dict()})
-        )
+    if args.output:
+        report = {"pod": {"name": meta["name"], "namespace": meta["namespace"]}, **result.to_dict()}
+        sys.stdout.write(dump(report, args.output))
     else:
         sys.stdout.write(_explain(result, f"{meta['namespace']}/{meta['name']}"))
     return EXIT_SCHEDULED if result.verdict == "Scheduled" else EXIT_NOT_SCHEDULED

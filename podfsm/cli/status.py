@@ -38,6 +38,7 @@ import yaml
 
 from podfsm._io import escape_control
 from podfsm.cli import EXIT_CHECK_FAILED, EXIT_OK
+from podfsm.cli._text import plural
 from podfsm.errors import InvalidPod
 from podfsm.oracle import kubectl_columns, kubectl_wide_columns, pod_conditions, pod_phase
 from podfsm.oracle.conditions import KUBELET_CONDITIONS, Condition
@@ -415,11 +416,6 @@ def _total_size(files: Sequence[str]) -> int | None:
         return sum(os.stat(f).st_size for f in files)
     except OSError:  # the reader says which one cannot be read
         return None
-
-
-def plural(count: int, noun: str, plural_form: str | None = None) -> str:
-    """``1 pod``, ``2 pods``, ``1,000 pods``."""
-    return f"{count:,} {noun if count == 1 else (plural_form or noun + 's')}"
 
 
 def _layout(row: Sequence[str], widths: Sequence[int]) -> str:

@@ -185,11 +185,17 @@ class Summary:
 # Loading
 
 
+def _read_stdin() -> str:
+    buffer = getattr(sys.stdin, "buffer", None)
+    return buffer.read().decode("utf-8-sig") if buffer is not None else sys.stdin.read()
+
+
 def load_cases(path: str | os.PathLike[str]) -> list[Case]:
-    """The cases of one file; a file that is not a JSON array of cases raises ManifestError."""
-    name = str(path)
+    """The cases of one file (``-`` for standard input); a file that is not a JSON array of cases
+    raises ManifestError."""
+    name = "<stdin>" if str(path) == "-" else str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = _read_stdin() if str(path) == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ManifestError(name, f"cannot read: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
@@ -205,7 +211,7 @@ def load_cases(path: str | os.PathLike[str]) -> list[Case]:
     check_values(data, name)  # the loader's bounds on every value: depth, int64, YAML-only types
     if not isinstance(data, list):
         raise ManifestError(name, f"expected a JSON array of cases, got {describe(data, json_words=True)}")
-    short = Path(path).name
+    short = name if str(path) == "-" else Path(path).name
     cases = []
     seen: set[str] = set()
     for i, raw in enumerate(data):
@@ -245,7 +251,7 @@ def load_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Case]:
     cases: list[Case] = []
     for path in paths:
         p = Path(path)
-        if p.is_dir():
+        if str(path) != "-" and p.is_dir():
             files = sorted(p.glob("*.json"))
             if not files:
                 raise ManifestError(str(path), "directory has no .json case files")
