@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from podfsm.cli import EXIT_CHECK_FAILED, EXIT_OK
+from podfsm.cli._progress import Progress
 from podfsm.cli._text import dump, plural
 from podfsm.errors import UsageError
 
@@ -313,6 +314,8 @@ def _hypothesis(
             pod = manifest if manifest is not None else data.draw(pod_specs(), label="pod")
             script = data.draw(event_scripts(pod, max_size=args.steps, model_factory=factory), label="events")
             counts["examples"] += 1
+            if progress is not None:
+                progress.update(completed=counts["examples"], note=plural(counts["events"], "event"))
             counts["events"] += len(script)
             for i, t in enumerate(_transitions(replay, pod, script, factory)):
                 found = check(t, checked)
@@ -321,6 +324,7 @@ def _hypothesis(
 
         return test_one
 
+    progress: Progress | None = None
     for name, manifest in targets:
         counts = {"examples": 0, "events": 0}
         test_one = make_test(manifest, counts)
@@ -328,7 +332,9 @@ def _hypothesis(
         started = time.perf_counter()
         record: dict[str, Any] | None = None
         try:
-            runner()
+            # Hypothesis runs up to --examples examples, more while it shrinks a failure
+            with Progress(f"checking {name}", total=args.examples) as progress:
+                runner()
         except _Found as exc:
             record = {**exc.record, "configuration": name}
             violations.append(record)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from podfsm.cli._progress import Progress
 from podfsm.cli._text import dump
 from podfsm.conformance import DEFAULT_TIMEOUT, load_paths, run_program, summarize
 from podfsm.conformance import check as check_case
@@ -77,10 +78,14 @@ def run(args: argparse.Namespace) -> int:
     else:
         results = (check_case(case) for case in cases)
     collected = []
-    for result in results:
-        collected.append(result)
-        if args.output == "text" and (result.failed or args.verbose):
-            print(result.line(), flush=True)
+    failed = 0
+    with Progress("conformance cases", total=len(cases)) as progress:
+        for result in results:
+            collected.append(result)
+            failed += bool(result.failed)
+            progress.update(advance=1, note=f"{failed} failed" if failed else "")
+            if args.output == "text" and (result.failed or args.verbose):
+                print(result.line(), flush=True)
     summary = summarize(collected)
     if args.output != "text":
         sys.stdout.write(
