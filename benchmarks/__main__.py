@@ -111,6 +111,18 @@ def _simulate(r: dict[str, Any]) -> list[Row]:
     ]
 
 
+def _stream(r: dict[str, Any]) -> list[Row]:
+    return [
+        _ratio_row(
+            f"simulate -o json, {r['subject_events']:,} events: peak memory",
+            f"the same with {r['events']:,} events: {r['baseline_rss_mb']:.0f} MB",
+            f"{r['subject_rss_mb']:.0f} MB ({r['subject_us']:.0f} µs/event)",
+            r["mem_ratio"],
+            r["target"],
+        )
+    ]
+
+
 def _explorer(r: dict[str, Any]) -> list[Row]:
     note = ""
     if r["cut"]:
@@ -173,6 +185,7 @@ FORMATS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "oracle": _oracle,
     "status": _status,
     "simulate": _simulate,
+    "stream": _stream,
     "explorer": _explorer,
     "stateful": _stateful,
 }

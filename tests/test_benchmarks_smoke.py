@@ -40,6 +40,15 @@ POSITIVE: dict[str, tuple[str, ...]] = {
         "watch_target",
     ),
     "simulate": ("events", "baseline_us", "subject_us", "apply_us", "render_us", "ratio", "target"),
+    "stream": (
+        "events",
+        "subject_events",
+        "baseline_rss_mb",
+        "subject_rss_mb",
+        "mem_ratio",
+        "subject_us",
+        "target",
+    ),
     "explorer": ("configurations", "explored", "states", "seconds", "states_per_s", "target_s"),
     "stateful": ("machines", "examples", "steps", "seconds", "steps_per_s", "projected_s", "target_s"),
 }

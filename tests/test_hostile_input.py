@@ -12,8 +12,10 @@ import errno
 import gc
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import weakref
 from datetime import UTC, datetime
 from pathlib import Path
@@ -544,6 +546,16 @@ def test_json_nan_and_infinity_are_refused_at_load(
     one_line(err, pf, "is not a number JSON can hold")
 
 
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), b"bytes", {1: "x"}])
+def test_the_python_api_refuses_what_the_loader_refuses(bad: Any) -> None:
+    """A dict built in Python meets the loader's bounds in simulate and PodModel: no NaN gets out."""
+    pod = base_pod()
+    pod["metadata"]["labels"] = {"a": bad}
+    for admit in (False, True):
+        with pytest.raises(ManifestError, match=r"^<pod>: metadata\.labels\.a"):
+            podfsm.simulate(pod, EVENTS[:1], admit=admit)
+
+
 def test_events_files_have_the_same_bounds(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], pod_file: str
 ) -> None:
@@ -660,6 +672,21 @@ def test_ctrl_c_before_the_command_line_is_imported_is_130() -> None:
     assert (result.returncode, result.stderr) == (130, "")
 
 
+@pytest.mark.parametrize("delay", [0.2, 0.6])
+def test_ctrl_c_at_any_moment_is_130_without_traceback(delay: float) -> None:
+    """A real SIGINT, early (often while modules are imported) or later (while it runs)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    argv = [sys.executable, "-m", "podfsm", "check", "--exhaustive"]  # runs for many seconds
+    child = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT
+    )
+    time.sleep(delay)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+
+
 # --------------------------------------------------------------------------------------------
 # The Python API's arguments
 
@@ -717,6 +744,21 @@ def test_control_characters_cannot_forge_a_row(
     )
     code, out, _ = run(capsys, "simulate", pf, ev, "--no-admission")
     assert code == 0 and len(out.splitlines()) == 3 and "a\\nb" in out
+
+
+def test_enum_values_print_as_kubernetes_spells_them() -> None:
+    """A pod built in Python with podfsm's enums (str subclasses) gives plain strings, not enum reprs."""
+    from podfsm.vocab import Phase, WaitingReason
+
+    pod = base_pod(phase=Phase.RUNNING)
+    pod["status"]["containerStatuses"][0]["state"] = {
+        "waiting": {"reason": WaitingReason.CRASH_LOOP_BACK_OFF}
+    }
+    pod["spec"]["nodeName"] = Phase.RUNNING
+    columns = kubectl_columns(pod, now=NOW)
+    assert type(columns.status) is str and repr(columns.status) == "'CrashLoopBackOff'"
+    wide = kubectl_wide_columns(pod, now=NOW)
+    assert type(wide.node) is str and repr(wide.node) == "'Running'"
 
 
 def test_escape_control() -> None:

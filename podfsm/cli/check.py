@@ -28,6 +28,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
+from podfsm._io import escape_control
 from podfsm.cli import EXIT_CHECK_FAILED, EXIT_OK
 from podfsm.cli._progress import Progress
 from podfsm.cli._text import dump, plural
@@ -182,7 +183,7 @@ def _load(path: str) -> list[tuple[str, Mapping[str, Any]]]:
     for i, pod in enumerate(pods):
         PodModel(pod, source=name)  # the model's own checks of the spec, as a usage error
         meta = pod.get("metadata") or {}
-        label = str(meta.get("name") or f"{Path(name).name}[{i}]")
+        label = escape_control(str(meta.get("name") or f"{Path(name).name}[{i}]"))  # shown in the table
         out.append((label, pod))
     return out
 

@@ -81,7 +81,7 @@ def _explain(result: ScheduleResult, pod_ref: str) -> str:
             if v.plugin:
                 reasons = f"{v.plugin}: {reasons}"
             lines.append(f"{v.node:<{width}}  {score:>5}  {reasons}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(_io.escape_control(line) for line in lines) + "\n"  # no input can forge a line
 
 
 def run(args: argparse.Namespace) -> int:

@@ -92,6 +92,10 @@ def iter_simulate(
     sequence, and copied into a list first otherwise. Errors are those of :func:`simulate`; an
     illegal event's ``steps`` is empty.
     """
+    if isinstance(pod, Mapping):  # a dict from Python, not the loader: the loader's bounds first
+        from podfsm.loader import check_values
+
+        check_values({k: v for k, v in pod.items() if k != "status"}, source)
     if admit:
         from podfsm.model.admission import admit as admit_pod
 

@@ -240,8 +240,12 @@ def compile_spec(pod: Mapping[str, Any], source: str = "<pod>") -> PodSpecView:
     from podfsm.oracle._input import check_pod, diagnose
 
     if isinstance(pod, Mapping):
-        try:  # the model ignores status: only the rest must be well typed
-            check_pod({k: v for k, v in pod.items() if k != "status"})
+        from podfsm.loader import check_values
+
+        manifest = {k: v for k, v in pod.items() if k != "status"}  # the model ignores status
+        check_values(manifest, source)  # what the loader refuses (NaN, too deep, ...) from Python too
+        try:
+            check_pod(manifest)
         except InvalidPod as exc:
             raise ManifestError(source, exc.problem, exc.where) from None
     try:

@@ -115,8 +115,10 @@ def kubectl_wide_columns(pod: object, *, now: datetime | None = None) -> WideCol
             status.get("nominatedNodeName") or _NONE,
             _readiness_gates(spec.get("readinessGates"), status.get("conditions") or ()),
         )
-        if any(type(cell) is not str for cell in row):  # nodeName: 5 and the like: say which
-            raise TypeError("a column that is not text")
+        if any(type(cell) is not str for cell in row):
+            if not all(isinstance(cell, str) for cell in row):  # nodeName: 5 and the like: say which
+                raise TypeError("a column that is not text")
+            row = WideColumns(*(str.__str__(cell) for cell in row))  # enum members as Kubernetes spells them
         return row
     except SHAPE_ERRORS as exc:
         raise diagnose(p, exc) from exc
@@ -289,8 +291,10 @@ def _columns(pod: Mapping[str, Any], now: float) -> Columns:
         elif phase != "Succeeded" and phase != "Failed":
             reason = "Terminating"
 
-    if type(reason) is not str:  # a phase, reason or waiting reason of another type: say which
-        raise TypeError("STATUS")
+    if type(reason) is not str:
+        if not isinstance(reason, str):  # a phase, reason or waiting reason of another type: say which
+            raise TypeError("STATUS")
+        reason = str.__str__(reason)  # an enum member (Phase.RUNNING) prints as Kubernetes spells it
     restarts_text = str(restarts)
     if restarts != 0 and finished:
         latest = _latest(finished, "status.containerStatuses[].lastState.terminated.finishedAt")
