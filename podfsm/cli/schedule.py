@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from podfsm import _io
 from podfsm.cli._text import dump
 from podfsm.errors import ManifestError
 from podfsm.loader import load_pod_dicts
