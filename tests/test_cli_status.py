@@ -391,3 +391,19 @@ def test_a_watch_stream_widens_columns_but_never_narrows_them(
         "w22222222222222   0/1     Pending   0          60m",
         "w3                0/1     Pending   0          60m",
     ]
+
+
+def test_progress_on_a_terminal_for_large_files_only(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12 item 1: a progress line (bytes read, pods) for a file large enough to take a while,
+    on standard error, never mixed into standard output; none for small files."""
+    import podfsm.cli.status as status_module
+
+    monkeypatch.setenv("PODFSM_PROGRESS", "1")
+    code, out, err = status(capsys, PODS, *NOW)
+    assert code == 0 and "reading" not in err
+    monkeypatch.setattr(status_module, "_PROGRESS_BYTES", 0)
+    code, progress_out, err = status(capsys, PODS, *NOW)
+    assert code == 0 and "reading" in err
+    assert progress_out == out

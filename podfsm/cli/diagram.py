@@ -62,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
     formats = [f for group in (args.formats or [["svg"]]) for f in group]
     if not formats:
         raise UsageError("--format needs at least one of " + ", ".join(FORMATS))
-    for path in write_diagrams(args.out, formats, args.only):
+    from podfsm.cli._progress import Progress
+
+    with Progress(f"drawing diagrams into {args.out}"):  # Graphviz takes seconds for all of them
+        paths = write_diagrams(args.out, formats, args.only)
+    for path in paths:
         print(path, file=sys.stdout)
     return 0

@@ -286,7 +286,7 @@ class _Printer:
         self.streaming = any(is_stream(f) for f in files)
         total = None if self.streaming else _total_size(files)
         show = total is not None and total >= _PROGRESS_BYTES
-        with Progress("reading pods", total=total if show else None, unit="bytes") as progress:
+        with Progress("reading pods", total=total, unit="bytes", active=show) as progress:
             done = 0
             for path in files:
                 stream = PodStream(path, allow_empty=False)
