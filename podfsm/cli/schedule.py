@@ -40,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--nodes",
         metavar="NODES",
         required=True,
-        help="Node objects, and Pods bound to them by spec.nodeName (kubectl get nodes,pods -o yaml)",
+        help="Nodes, and Pods bound to them by spec.nodeName (kubectl get nodes,pods -o yaml; - for stdin)",
     )
     parser.add_argument(
         "-o",

@@ -31,7 +31,9 @@ EXAMPLES = """\
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("pod", metavar="POD", help="pod manifest (JSON or YAML; - for stdin)")
-    parser.add_argument("events", metavar="EVENTS", help="events script: a YAML/JSON list of events")
+    parser.add_argument(
+        "events", metavar="EVENTS", help="events script: a YAML/JSON list of events; - for stdin"
+    )
     parser.add_argument(
         "-o",
         "--output",
@@ -42,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--nodes",
         metavar="NODES",
-        help="node list: schedule the pod automatically when no Scheduled event is given",
+        help="node list (- for stdin): schedule the pod automatically when no Scheduled event is given",
     )
     parser.add_argument(
         "--no-admission",
