@@ -1029,9 +1029,17 @@ def draw_run(
     :data:`MAX_CONTEXT_STATES` states. ``pod`` is needed only when ``steps`` is empty.
     Returns the path written.
     """
+    out = check_run_path(out_path)
+    write_atomic(out, render(run_graph(steps, pod=pod, context=context), out.suffix.lstrip(".").lower()))
+    return out
+
+
+def check_run_path(out_path: str | os.PathLike[str]) -> Path:
+    """``out_path`` as a :class:`~pathlib.Path` if its suffix names a format; else :class:`UsageError`.
+
+    ``podfsm simulate --diagram`` calls it before the run, so a bad name costs nothing.
+    """
     out = Path(out_path)
-    fmt = out.suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
+    if out.suffix.lstrip(".").lower() not in FORMATS:
         raise UsageError(f"{out}: the diagram's file name must end in .svg, .png or .dot")
-    write_atomic(out, render(run_graph(steps, pod=pod, context=context), fmt))
     return out

@@ -49,7 +49,18 @@ import yaml
 
 from podfsm._io import describe
 from podfsm.errors import ManifestError
-from podfsm.loader import _LIST_KINDS, _LOCATE_LIMIT, PodFile, _as_path, _pod_problem, _YAMLLoader
+from podfsm.loader import (
+    _LIST_KINDS,
+    _LOCATE_LIMIT,
+    MAX_DEPTH,
+    NO_PODS,
+    PodFile,
+    _as_path,
+    _check_nodes,
+    _pod_problem,
+    _value_problem,
+    _YAMLLoader,
+)
 
 __all__ = ["PodStream", "StreamSource", "iter_pods"]
 
@@ -63,15 +74,23 @@ _Path = tuple[int | str, ...]
 _PEEK_LIMIT = 1 << 20
 _CHUNK = 1 << 16
 _JSON_START = (ord("{"), ord("["))
+_DEPTH_GUARD = 5_000
 
 
-def iter_pods(src: StreamSource, *, source: str | None = None) -> Iterator[dict[str, Any]]:
+class _TooDeep(Exception):
+    """Raised by the reader when the input may nest deeper than ``_DEPTH_GUARD``."""
+
+
+def iter_pods(
+    src: StreamSource, *, source: str | None = None, allow_empty: bool = True
+) -> Iterator[dict[str, Any]]:
     """The pods in ``src`` one at a time, in file order, as plain dicts (see the module docstring).
 
     ``source`` names the input in error messages (default: the path, or ``<stdin>``). Raises
-    :class:`~podfsm.errors.ManifestError` for input that cannot be read or is not pods.
+    :class:`~podfsm.errors.ManifestError` for input that cannot be read or is not pods, and, with
+    ``allow_empty=False`` (what the commands use), for input that holds no pod, at its end.
     """
-    return iter(PodStream(src, source=source))
+    return iter(PodStream(src, source=source, allow_empty=allow_empty))
 
 
 class _Reader:
@@ -85,6 +104,8 @@ class _Reader:
         self._handle = handle
         self._head = head
         self.bytes_read = 0
+        self._open_brackets = 0  # an upper bound on the nesting depth so far (see read_more)
+        self.guard = True
         read1 = getattr(handle, "read1", None)
         self._read = read1 if read1 is not None else handle.read
 
@@ -93,6 +114,13 @@ class _Reader:
         if isinstance(data, str):
             data = data.encode("utf-8")
         self.bytes_read += len(data)
+        # ijson's parser builds a prefix string per nesting level, so memory grows with the square
+        # of the depth: refuse input that could nest deeper than _DEPTH_GUARD before it is parsed.
+        # Brackets in strings count too, which errs on the side of refusing; a pod has under 50.
+        opens = data.count(b"[") + data.count(b"{")
+        if self._open_brackets + opens > _DEPTH_GUARD and self.guard:
+            raise _TooDeep
+        self._open_brackets = max(0, self._open_brackets + opens - data.count(b"]") - data.count(b"}"))
         return data
 
     def read(self, n: int = -1) -> bytes:
@@ -114,14 +142,16 @@ class PodStream:
     the pod most recently yielded (``field`` relative to the pod, e.g. ``spec.containers[0]``).
     """
 
-    def __init__(self, src: StreamSource, *, source: str | None = None) -> None:
+    def __init__(self, src: StreamSource, *, source: str | None = None, allow_empty: bool = True) -> None:
         self._src = src
+        self._allow_empty = allow_empty
         self.name = source or _name_of(src)
         self.count = 0  # pods yielded so far
         self._where: tuple[str | None, _Path] = (None, ())  # (prefix, path) of the last pod
         self._yaml_node: yaml.Node | None = None
         self._regular_file: str | None = None  # a path we may re-read to locate a JSON error
         self._reader: _Reader | None = None
+        self._pod_file: PodFile | None = None
 
     @property
     def bytes_read(self) -> int:
@@ -134,7 +164,20 @@ class PodStream:
         handle, close = self._open()
         try:
             self._reader = _Reader(handle)
-            yield from self._pods(self._reader)
+            if self._regular_file is not None:  # small: the loader, with its exact lines and bounds
+                yield from self._small_file(self._reader)
+                return
+            try:
+                yield from self._pods(self._reader)
+            except _TooDeep:
+                raise ManifestError(
+                    self.name,
+                    f"nested too deeply: more than {_DEPTH_GUARD:,} brackets open at once "
+                    f"(a pod nests about 10 deep; the limit is {MAX_DEPTH})",
+                    f"byte {self._reader.bytes_read:,}",
+                ) from None
+            if not self.count and not self._allow_empty:
+                raise ManifestError(self.name, NO_PODS)
         finally:
             if close:
                 handle.close()
@@ -142,6 +185,8 @@ class PodStream:
     def error(self, field: _Path | str, problem: str) -> ManifestError:
         """A :class:`ManifestError` about ``field`` of the pod most recently yielded."""
         prefix, path = self._where
+        if self._pod_file is not None:
+            return self._pod_file.error(self.count - 1, field, problem)
         if self._yaml_node is None and self._regular_file is not None and self.count:
             try:  # a small JSON file: the loader finds the line
                 return PodFile.read(self._regular_file, source=self.name).error(
@@ -170,6 +215,17 @@ class PodStream:
                 self._regular_file = path
             return handle, True
         return src, False
+
+    def _small_file(self, reader: _Reader) -> Iterator[dict[str, Any]]:
+        """A regular file of at most 16 MB: read whole by :class:`~podfsm.loader.PodFile`, which
+        reports errors with their line and column, then handed out one pod at a time."""
+        reader.guard = False  # the loader has its own bounds
+        data = b"".join(iter(lambda: reader.read(_CHUNK * 16), b""))
+        assert self._regular_file is not None
+        self._pod_file = PodFile.read(data, source=self.name, allow_empty=self._allow_empty)
+        for pod in self._pod_file.pods:
+            self.count += 1
+            yield pod
 
     # -- dispatch -------------------------------------------------------------------------------
 
@@ -228,12 +284,12 @@ class PodStream:
                 return
             except ijson.JSONError as exc:
                 raise self._json_syntax_error(exc, index, mode) from None
-            if mode == "list":
-                yield from self._collect(value, None, ("items", index))
-            elif mode == "array":
-                yield from self._collect(value, None, (index,))
-            else:
-                yield from self._collect(value, f"document {index + 1}", ())
+            where: tuple[str | None, _Path] = {
+                "list": (None, ("items", index)),
+                "array": (None, (index,)),
+            }.get(mode, (f"document {index + 1}", ()))
+            self._check_values(value, *where, keys=False)
+            yield from self._collect(value, *where)
             index += 1
 
     def _precise_error(self) -> ManifestError | None:
@@ -265,11 +321,14 @@ class PodStream:
                     if not loader.check_node():
                         return
                     node = loader.get_node()
+                    assert node is not None  # check_node said there is one
+                    _check_nodes(node)  # aliases and depth, before the document is built
                     value = loader.construct_document(node)
                 except yaml.YAMLError as exc:
                     raise (self._precise_error() if json_like else None) or self._yaml_error(exc) from None
                 if value is not None:
                     self._yaml_node = node
+                    self._check_values(value, f"document {index + 1}", (), keys=True)
                     yield from self._collect(value, f"document {index + 1}", ())
                 index += 1
         finally:
@@ -286,6 +345,13 @@ class PodStream:
 
     # -- pods -----------------------------------------------------------------------------------
 
+    def _check_values(self, value: object, prefix: str | None, path: _Path, *, keys: bool) -> None:
+        """The loader's check of every value (JSON's types, int64, finite numbers, nesting depth)."""
+        found = _value_problem(value, keys=keys)
+        if found is not None:
+            located = self._precise_error() if self._yaml_node is None else None
+            raise located or self._error(prefix, (*path, *found[0]), found[1], self._yaml_node)
+
     def _collect(self, obj: object, prefix: str | None, path: _Path) -> Iterator[dict[str, Any]]:
         """The pods in ``obj`` (a pod, a List, a watch event or a list of them)."""
         if isinstance(obj, list):
@@ -294,7 +360,7 @@ class PodStream:
             return
         if isinstance(obj, dict):
             kind = obj.get("kind")
-            if kind in _LIST_KINDS:
+            if isinstance(kind, str) and kind in _LIST_KINDS:
                 items = obj.get("items") or []
                 if not isinstance(items, list):
                     raise self._precise_error() or self._error(

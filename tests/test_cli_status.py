@@ -87,11 +87,14 @@ def test_several_files_and_stdin_make_one_table(
     ]
 
 
-def test_no_pods(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_file_with_no_pods_is_exit_2_naming_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Issue 11: a file with no pods is a mistake (exit 2 naming the file), for every command."""
     empty = tmp_path / "empty.yaml"
     empty.write_text("---\n")
-    assert status(capsys, str(empty)) == (0, "", "No resources found\n")
-    assert status(capsys, "-o", "json", str(empty)) == (0, "[]\n", "")
+    for args in ((str(empty),), ("-o", "json", str(empty))):
+        code, out, err = status(capsys, *args)
+        assert (code, out) == (2, "")
+        assert err.count("\n") == 1 and f"{empty}: no pods in the file" in err
 
 
 # --------------------------------------------------------------------------------------------
@@ -388,3 +391,19 @@ def test_a_watch_stream_widens_columns_but_never_narrows_them(
         "w22222222222222   0/1     Pending   0          60m",
         "w3                0/1     Pending   0          60m",
     ]
+
+
+def test_progress_on_a_terminal_for_large_files_only(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12 item 1: a progress line (bytes read, pods) for a file large enough to take a while,
+    on standard error, never mixed into standard output; none for small files."""
+    import podfsm.cli.status as status_module
+
+    monkeypatch.setenv("PODFSM_PROGRESS", "1")
+    code, out, err = status(capsys, PODS, *NOW)
+    assert code == 0 and "reading" not in err
+    monkeypatch.setattr(status_module, "_PROGRESS_BYTES", 0)
+    code, progress_out, err = status(capsys, PODS, *NOW)
+    assert code == 0 and "reading" in err
+    assert progress_out == out

@@ -42,12 +42,19 @@ class Progress:
     """One task's progress line: a bar when ``total`` is known, a spinner otherwise.
 
     ``unit`` is ``"items"`` (counts) or ``"bytes"`` (shown as MB); ``note`` is free text after the
-    figures (rates, what is being checked). Updates are cheap when disabled.
+    figures (rates, what is being checked); ``active=False`` never draws. Updates are cheap when
+    nothing is drawn.
     """
 
     def __init__(
-        self, description: str, *, total: float | None = None, unit: Literal["items", "bytes"] = "items"
+        self,
+        description: str,
+        *,
+        total: float | None = None,
+        unit: Literal["items", "bytes"] = "items",
+        active: bool = True,
     ) -> None:
+        self.active = active  # False: never drawn (the caller knows the run is short, or live)
         self.description = description
         self.total = total
         self.unit = unit
@@ -55,7 +62,7 @@ class Progress:
         self._task: Any = None
 
     def __enter__(self) -> Progress:
-        if not enabled():
+        if not self.active or not enabled():
             return self
         from rich.console import Console
         from rich.progress import (
@@ -82,7 +89,7 @@ class Progress:
         # standard output is left alone.
         self._rich = RichProgress(
             *columns,
-            console=Console(stderr=True),
+            console=Console(stderr=True, force_terminal=os.environ.get("PODFSM_PROGRESS") == "1" or None),
             transient=True,
             redirect_stdout=_isatty(sys.stdout),
             redirect_stderr=False,

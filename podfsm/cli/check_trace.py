@@ -31,6 +31,17 @@ from podfsm.conformance.trace import (
 from podfsm.errors import UsageError
 from podfsm.oracle import kubectl_columns
 
+EXAMPLES = """\
+  # a recorded watch stream
+  kubectl get pods -w -o json > trace.json && podfsm check-trace trace.json
+
+  # live, a row per object as it arrives
+  kubectl get pods -w -o json --output-watch-events | podfsm check-trace -
+
+  # a verdict per pod as JSON
+  podfsm check-trace trace.json -o json
+"""
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(

@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from podfsm import _io
+from podfsm.cli._progress import Progress
+from podfsm.cli._text import dump
 from podfsm.conformance import DEFAULT_TIMEOUT, load_paths, run_program, summarize
 from podfsm.conformance import check as check_case
 from podfsm.conformance.runner import check_timeout
@@ -20,6 +21,24 @@ from podfsm.errors import UsageError
 EXIT_OK = 0
 EXIT_FAILED = 1
 
+
+EXAMPLES = """\
+  # podfsm's own oracle against the cases (a check of the cases)
+  podfsm conformance cases.json
+
+  # another implementation: one process per case, or one process for all (--jsonl)
+  podfsm conformance cases/ --program ./my-oracle
+  podfsm conformance cases/ --program "python my_oracle.py" --jsonl
+
+  # the cases and simulation vectors shipped with podfsm, against your program
+  podfsm conformance --builtin --program ./mine
+
+  # differential testing: 300 generated pods and scripts, a divergence shrunk
+  podfsm conformance --differential 300 --program "./mine --jsonl" --jsonl
+
+  # cases from standard input
+  cat cases.json | podfsm conformance -
+"""
 
 PROTOCOL = """\
 protocol (--program CMD): the program gets one request as JSON on stdin and prints one JSON
@@ -36,12 +55,12 @@ ship in the package (podfsm/conformance/data/vectors/schema/).
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = PROTOCOL
+    parser.epilog = f"{parser.epilog or ''}\n{PROTOCOL}"
     parser.add_argument(
         "files",
         nargs="*",
         metavar="FILE",
-        help="a JSON case or vector file, or a directory of them (*.json)",
+        help="a JSON case or vector file, or a directory of them (*.json); - for stdin",
     )
     parser.add_argument(
         "--differential",
@@ -75,7 +94,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help=f"how long the program may take for one case (default {DEFAULT_TIMEOUT:g})",
     )
-    parser.add_argument("-o", "--output", choices=["text", "json"], default="text", help="output format")
+    parser.add_argument(
+        "-o",
+        "--output",
+        choices=["text", "json", "yaml"],
+        default="text",
+        help="text (default), json, yaml",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="also print passed and skipped cases")
 
 
@@ -98,14 +123,18 @@ def run(args: argparse.Namespace) -> int:
     else:
         results = (check_case(case) for case in cases)
     collected = []
-    for result in results:
-        collected.append(result)
-        if args.output == "text" and (result.failed or args.verbose):
-            print(result.line(), flush=True)
+    failed = 0
+    with Progress("conformance cases", total=len(cases)) as progress:
+        for result in results:
+            collected.append(result)
+            failed += bool(result.failed)
+            progress.update(advance=1, note=f"{failed} failed" if failed else "")
+            if args.output == "text" and (result.failed or args.verbose):
+                print(result.line(), flush=True)
     summary = summarize(collected)
-    if args.output == "json":
+    if args.output != "text":
         sys.stdout.write(
-            _io.dumps(
+            dump(
                 {
                     "summary": {
                         "passed": summary.passed,
@@ -113,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
                         "skipped": summary.skipped,
                     },
                     "results": [r.to_json() for r in collected],
-                }
+                },
+                args.output,
             )
         )
     else:
@@ -132,7 +162,7 @@ def _differential(args: argparse.Namespace) -> int:
         args.program, examples=args.differential, jsonl=args.jsonl, timeout=args.timeout, seed=args.seed
     )
     if args.output == "json":
-        sys.stdout.write(_io.dumps({"divergence": None if found is None else found.to_json()}))
+        sys.stdout.write(dump({"divergence": None if found is None else found.to_json()}, args.output))
     elif found is None:
         print(f"no divergence in {args.differential} pods and scripts")
     else:

@@ -36,7 +36,9 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from podfsm._io import escape_control
 from podfsm.cli import EXIT_CHECK_FAILED, EXIT_OK
+from podfsm.cli._text import plural
 from podfsm.errors import InvalidPod
 from podfsm.oracle import kubectl_columns, kubectl_wide_columns, pod_conditions, pod_phase
 from podfsm.oracle.conditions import KUBELET_CONDITIONS, Condition
@@ -56,6 +58,21 @@ _PROGRESS_BYTES = 16_000_000
 # padded to the widest cell of their column plus 3 spaces, at least 6; the last one is not padded.
 _MIN_WIDTH = 6
 _PADDING = 3
+
+
+EXAMPLES = """\
+  # kubectl's table for the pods of a file, then the lint's warnings on standard error
+  podfsm status pods.json
+
+  # rows as the objects of a watch arrive
+  kubectl get pods -w -o json | podfsm status -
+
+  # published and computed phase, conditions and the lint, per pod
+  podfsm status pods.json -o json
+
+  # a fixed clock, no header, every namespace
+  podfsm status pods.yaml --now 2024-01-01T00:00:00Z --no-headers -A
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -264,18 +281,22 @@ class _Printer:
     def print(self, files: Sequence[str]) -> int:
         """Print every pod of ``files``; returns the number of lint warnings."""
         from podfsm.cli._progress import Progress
+        from podfsm.oracle._input import SHAPE_ERRORS, diagnose
 
         self.streaming = any(is_stream(f) for f in files)
         total = None if self.streaming else _total_size(files)
         show = total is not None and total >= _PROGRESS_BYTES
-        with Progress("reading pods", total=total if show else None, unit="bytes") as progress:
+        with Progress("reading pods", total=total, unit="bytes", active=show) as progress:
             done = 0
             for path in files:
-                stream = PodStream(path)
+                stream = PodStream(path, allow_empty=False)
                 progress.describe(f"reading {stream.name}")
                 for pod in stream:
                     try:
-                        self._one(pod)
+                        try:
+                            self._one(pod)
+                        except SHAPE_ERRORS as exc:  # the lint read a field of the wrong type: name it
+                            raise diagnose(pod, exc) from None
                     except InvalidPod as exc:  # the oracle could not read it: say where it is in the file
                         raise stream.error(exc.where, exc.problem) from None
                     if show and self.count % 256 == 0:
@@ -310,11 +331,16 @@ class _Printer:
         else:
             found = lint(pod)
             if self.output == "name":
-                self._write(f"pod/{name}\n")
+                self._write(f"pod/{escape_control(name)}\n")
             else:
                 self._row(namespace, name, pod)
         self.count += 1
-        lines = [f"warning: {namespace}/{name}: {f.message}" for f in found if f.severity == "warning"]
+        namespace, name = escape_control(namespace), escape_control(name)  # no input can forge a row
+        lines = [
+            f"warning: {namespace}/{name}: {escape_control(f.message)}"
+            for f in found
+            if f.severity == "warning"
+        ]
         self.warnings += len(lines)
         if lines and self.output in ("", "wide") and not self.streaming:
             self._deferred.extend(lines)  # after the table, so that standard output stays kubectl's
@@ -343,7 +369,7 @@ class _Printer:
         else:
             columns = kubectl_columns(pod, now=self.now)
             cells = [columns.ready, columns.status, columns.restarts, columns.age]
-        row = [namespace, name, *cells]
+        row = [escape_control(cell) for cell in (namespace, name, *cells)]  # no input can forge a row
         if not self.streaming:
             self._rows.append(row)
             return
@@ -390,11 +416,6 @@ def _total_size(files: Sequence[str]) -> int | None:
         return sum(os.stat(f).st_size for f in files)
     except OSError:  # the reader says which one cannot be read
         return None
-
-
-def plural(count: int, noun: str, plural_form: str | None = None) -> str:
-    """``1 pod``, ``2 pods``, ``1,000 pods``."""
-    return f"{count:,} {noun if count == 1 else (plural_form or noun + 's')}"
 
 
 def _layout(row: Sequence[str], widths: Sequence[int]) -> str:

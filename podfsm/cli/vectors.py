@@ -13,6 +13,14 @@ import sys
 
 from podfsm.cli import EXIT_OK
 
+EXAMPLES = """\
+  # write the vectors (oracle cases, simulation vectors, JSON Schemas, manifest.json)
+  podfsm vectors --out vectors/
+
+  # the same set ships in the package: run it against your implementation
+  podfsm conformance --builtin --program ./mine
+"""
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, metavar="DIR", help="directory to write the vectors into")

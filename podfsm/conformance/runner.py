@@ -51,6 +51,7 @@ from typing import IO, Any, Literal
 
 from podfsm._io import describe
 from podfsm.errors import IllegalEvent, ManifestError, PodFSMError, UsageError
+from podfsm.loader import MAX_DEPTH, check_values, loads_json, refuse_constant
 from podfsm.oracle import human_duration, kubectl_columns, pod_conditions, pod_phase
 
 __all__ = [
@@ -194,22 +195,33 @@ class Summary:
 # Loading
 
 
+def _read_stdin() -> str:
+    buffer = getattr(sys.stdin, "buffer", None)
+    return buffer.read().decode("utf-8-sig") if buffer is not None else sys.stdin.read()
+
+
 def load_cases(path: str | os.PathLike[str]) -> list[Case]:
-    """The cases of one file; a file that is not a JSON array of cases raises ManifestError."""
-    name = str(path)
+    """The cases of one file (``-`` for standard input); a file that is not a JSON array of cases
+    raises ManifestError."""
+    name = "<stdin>" if str(path) == "-" else str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = _read_stdin() if str(path) == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ManifestError(name, f"cannot read: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise ManifestError(name, "not UTF-8 text") from exc
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=refuse_constant)
     except json.JSONDecodeError as exc:
         raise ManifestError(name, f"invalid JSON: {exc.msg}", f"line {exc.lineno}") from exc
+    except RecursionError:
+        raise ManifestError(name, f"invalid JSON: nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:  # NaN, Infinity, an integer of more than 4,300 digits
+        raise ManifestError(name, f"invalid JSON: {str(exc).splitlines()[0]}") from None
+    check_values(data, name)  # the loader's bounds on every value: depth, int64, YAML-only types
     if not isinstance(data, list):
         raise ManifestError(name, f"expected a JSON array of cases, got {describe(data, json_words=True)}")
-    short = Path(path).name
+    short = name if str(path) == "-" else Path(path).name
     cases = []
     seen: set[str] = set()
     for i, raw in enumerate(data):
@@ -254,7 +266,7 @@ def load_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Case]:
     cases: list[Case] = []
     for path in paths:
         p = Path(path)
-        if p.is_dir():
+        if str(path) != "-" and p.is_dir():
             files = sorted(p.glob("*.json"))
             if not files:
                 raise ManifestError(str(path), "directory has no .json case files")
@@ -585,8 +597,8 @@ def _decode(text: str) -> tuple[Any, str]:
     if not stripped:
         return None, "program printed nothing"
     try:
-        return json.loads(stripped), ""
-    except json.JSONDecodeError:
+        return loads_json(stripped, "program output"), ""
+    except ManifestError:
         return None, f"program printed non-JSON: {_clip(stripped)}"
 
 
@@ -694,11 +706,13 @@ class LineProgram:
         """The line the program answered to ``payload``, or None and what went wrong."""
         assert self.proc.stdin is not None
         extra = 0
+        wait = 0.005  # a stray line printed right after the last answer may still be on its way
         while True:
             try:
-                early = self.lines.get_nowait()
+                early = self.lines.get(timeout=wait)
             except queue.Empty:
                 break
+            wait = 0.0
             if early is None:
                 return None, self._died()
             extra += 1
@@ -787,6 +801,8 @@ def run_program(
                     line_program = LineProgram(argv)
                 line, error = line_program.ask(program_input(case), timeout)
                 result = Result(case, "fail", message=error) if line is None else _judge(case, line)
+                if result.message.startswith("desynchronised"):
+                    line_program.stop()  # start afresh for the next case: no answer is shifted
             answered += 1
             if "timed out" in result.message and not result.mismatches:
                 timeouts += 1

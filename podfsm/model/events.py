@@ -6,6 +6,11 @@ virtual seconds. :func:`parse_events` turns a list of such mappings into typed e
 event's index and field on error. Two extensions: ``SchedulingGatesRemoved`` (a user or
 controller cleared ``spec.schedulingGates``) and ``PodConditionSet`` (a controller set a pod
 condition it owns, such as the one a readiness gate names).
+
+Fields are bounded as the API bounds them (``exitCode`` an int32, ``gracePeriodSeconds`` an
+int64, ``seconds`` finite), and an event that would take a time the pod shows past
+9999-12-31T23:59:59Z (the last one ``metav1.Time`` can write) is refused by the model, naming the
+event's index and field.
 """
 
 from __future__ import annotations
@@ -59,9 +64,9 @@ class ContainerExited(_Event):
 
     type: Literal["ContainerExited"] = "ContainerExited"
     container: str
-    exit_code: int = Field(alias="exitCode")
+    exit_code: int = Field(alias="exitCode", ge=-(2**31), le=2**31 - 1)  # int32, as in the API
     reason: str | None = None
-    signal: int | None = None
+    signal: int | None = Field(default=None, ge=0, le=2**31 - 1)
 
 
 class ImagePullFailed(_Event):
@@ -97,17 +102,17 @@ class ProbeResult(_Event):
 
 
 class TimePassed(_Event):
-    """The virtual clock moves on by ``seconds``."""
+    """The virtual clock moves on by ``seconds`` (a whole number stays one: ``9`` prints as ``9``)."""
 
     type: Literal["TimePassed"] = "TimePassed"
-    seconds: float = Field(ge=0)
+    seconds: int | float = Field(ge=0, allow_inf_nan=False)
 
 
 class DeletionRequested(_Event):
     """A user deleted the pod; the grace period defaults to the spec's."""
 
     type: Literal["DeletionRequested"] = "DeletionRequested"
-    grace_period_seconds: int | None = Field(default=None, alias="gracePeriodSeconds", ge=0)
+    grace_period_seconds: int | None = Field(default=None, alias="gracePeriodSeconds", ge=0, le=2**63 - 1)
 
 
 class Evicted(_Event):
@@ -116,7 +121,7 @@ class Evicted(_Event):
     type: Literal["Evicted"] = "Evicted"
     message: str | None = None
     # podfsm extension: the kill's grace period (soft eviction: evictionMaxPodGracePeriod); default 1
-    grace_period_seconds: int | None = Field(default=None, alias="gracePeriodSeconds", ge=0)
+    grace_period_seconds: int | None = Field(default=None, alias="gracePeriodSeconds", ge=0, le=2**63 - 1)
 
 
 class PodConditionSet(_Event):

@@ -61,6 +61,9 @@ from podfsm.vocab import (
 )
 
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
+# The last time an API object can hold: Go's Time.MarshalJSON fails for years past 9999 (RFC 3339
+# has four-digit years), so metav1.Time cannot write anything later.
+LAST_TIME = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 # Crash-loop back-off (pkg/kubelet/kubelet.go; flowcontrol.Backoff with a 600 s expiry).
 CRASH_BACKOFF_INITIAL = 10.0
@@ -324,6 +327,8 @@ class PodModel:
         self.spec: PodSpecView = compile_spec(manifest, source)
         meta = manifest.get("metadata") or {}
         self.t0 = _parse_time(meta.get("creationTimestamp"), source) or DEFAULT_START
+        # Virtual seconds after t0 that are still a time metav1.Time can write.
+        self.last_second = (LAST_TIME - self.t0).total_seconds()
         self._time_texts: tuple[datetime, dict[float, str]] = (self.t0, {})  # time()'s memo
         self.uid = str(
             meta.get("uid")
@@ -443,11 +448,30 @@ class PodModel:
             handler = getattr(self, f"_on_{ev.type}")
             handler(ev)
             self._settle()
+            self._check_clock(ev)
         except BaseException:
             self.restore(self._last)
             raise
         self._last = self.snapshot()
         return self._last
+
+    def _check_clock(self, ev: Any) -> None:
+        """Refuse an event that takes a time the pod would show past :data:`LAST_TIME`.
+
+        Raises :class:`ManifestError` with source ``<event>`` and the event's field as location;
+        :func:`podfsm.simulate` replaces them with the events file and ``events[i].field``.
+        """
+        latest = max(self.now, self.deletion_at or 0.0)
+        if latest <= self.last_second:
+            return
+        field = {"TimePassed": "seconds", "DeletionRequested": "gracePeriodSeconds"}.get(ev.type, "type")
+        late_deletion = self.deletion_at is not None and self.deletion_at > self.now
+        what = "the deletion time" if late_deletion else "the clock"
+        raise ManifestError(
+            "<event>",
+            f"{what} would pass {LAST_TIME:%Y-%m-%dT%H:%M:%SZ}, the last time a Kubernetes object can hold",
+            field,
+        )
 
     def _illegal(
         self, ev: Any, problem: str, rec: ContainerRecord | None = None, legal: tuple[str, ...] = ()
@@ -1289,7 +1313,9 @@ def _go_duration(seconds: float) -> str:
 
 def _manifest_dict(pod: Any, source: str) -> dict[str, Any]:
     if hasattr(pod, "model_dump"):
-        pod = pod.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        from podfsm.oracle._input import dump_model
+
+        pod = dump_model(pod)
     if not isinstance(pod, Mapping):
         raise ManifestError(source, "a pod manifest must be a mapping")
     kind = pod.get("kind")
@@ -1303,16 +1329,25 @@ def _parse_time(value: Any, source: str) -> datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
     try:
         t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         raise ManifestError(
             source, f"not an RFC 3339 time: {value!r}", "metadata.creationTimestamp"
         ) from None
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
+    # Every time inside is UTC: an offset (-10:00) is converted, so the clock and the times the
+    # pod shows (written with a Z, as metav1.Time does) are the same instants as the input's.
+    try:
+        return t.astimezone(UTC) if t.tzinfo else t.replace(tzinfo=UTC)
+    except OverflowError:  # an offset that moves it out of years 1 to 9999
+        raise ManifestError(
+            source, f"outside the years 0001 to 9999 in UTC: {value!r}", "metadata.creationTimestamp"
+        ) from None
 
 
 def fmt_time(t0: datetime, seconds: float) -> str:
     """The RFC 3339 text (second precision, like metav1.Time) of ``t0 + seconds``."""
-    return (t0 + timedelta(seconds=int(seconds // 1))).strftime("%Y-%m-%dT%H:%M:%SZ")
+    t = t0 + timedelta(seconds=int(seconds // 1))
+    # not strftime: its %Y does not pad years before 1000 to four digits on every platform
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z"

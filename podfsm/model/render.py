@@ -106,7 +106,8 @@ def render(model: PodModel, s: PodState) -> dict[str, Any]:
     meta.setdefault("name", model.spec.name)
     meta.setdefault("namespace", model.spec.namespace)
     meta.setdefault("uid", model.uid)
-    meta.setdefault("creationTimestamp", model.time(0.0))
+    # metav1.Time writes UTC with a Z, to the second: an input offset (-10:00) is converted
+    meta["creationTimestamp"] = model.time(0.0)
     if s.deletion_at is not None:
         meta["deletionTimestamp"] = model.time(s.deletion_at)
         meta["deletionGracePeriodSeconds"] = s.deletion_grace

@@ -229,7 +229,33 @@ def _unreachable_toleration(spec: Mapping[str, Any]) -> float | None:
 
 
 def compile_spec(pod: Mapping[str, Any], source: str = "<pod>") -> PodSpecView:
-    """Compile a pod manifest (Kubernetes JSON shape) into the model's view of it."""
+    """Compile a pod manifest (Kubernetes JSON shape) into the model's view of it.
+
+    Raises :class:`ManifestError` naming ``source`` and the field for anything that is not a
+    pod the model can run, whatever the type of a field (the oracle's typed view of a pod,
+    :func:`podfsm.oracle._input.check_pod`, checks the shape first), also when admission was
+    skipped (``--no-admission``, ``podfsm.simulate``'s default).
+    """
+    from podfsm.errors import InvalidPod
+    from podfsm.oracle._input import check_pod, diagnose
+
+    if isinstance(pod, Mapping):
+        from podfsm.loader import check_values
+
+        manifest = {k: v for k, v in pod.items() if k != "status"}  # the model ignores status
+        check_values(manifest, source)  # what the loader refuses (NaN, too deep, ...) from Python too
+        try:
+            check_pod(manifest)
+        except InvalidPod as exc:
+            raise ManifestError(source, exc.problem, exc.where) from None
+    try:
+        return _compile_spec(pod, source)
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, OverflowError) as exc:
+        found = diagnose(pod, exc)
+        raise ManifestError(source, found.problem, found.where) from None
+
+
+def _compile_spec(pod: Mapping[str, Any], source: str) -> PodSpecView:
     if not isinstance(pod, Mapping):
         raise ManifestError(source, "a pod manifest must be a mapping")
     meta = pod.get("metadata") or {}
