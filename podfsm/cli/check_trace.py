@@ -16,8 +16,8 @@ import argparse
 import sys
 from typing import Any
 
-from podfsm import _io
 from podfsm.cli import EXIT_CHECK_FAILED, EXIT_OK
+from podfsm.cli._text import dump
 from podfsm.conformance.trace import (
     DEFAULT_BUDGET,
     Finding,
@@ -49,7 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="a watch stream (kubectl get pods -w -o json), a List or watch events; - for stdin",
     )
-    parser.add_argument("-o", "--output", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument(
+        "-o", "--output", choices=("text", "json", "yaml"), default="text", help="text (default), json, yaml"
+    )
     parser.add_argument(
         "--budget",
         type=int,
@@ -102,12 +104,13 @@ def run(args: argparse.Namespace) -> int:
         out.write(line + "\n")
     else:
         out.write(
-            _io.dumps(
+            dump(
                 {
                     "ok": result.ok,
                     "pods": [v.to_json() for v in verdicts],
                     "watchErrors": [{"index": e.index, "message": e.message} for e in result.watch_errors],
-                }
+                },
+                args.output,
             )
         )
     return EXIT_OK if result.ok else EXIT_CHECK_FAILED
