@@ -111,8 +111,8 @@ def test_divergence_report_replays() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("bug", ["restart-under-never", "no-backoff", "status-word"])
-def test_default_strategy_finds_every_planted_bug(bug: str) -> None:
-    """Unbounded version: any pod shape, any flavour (about half a minute each)."""
-    d = differential(f"{BUGGY} --bug {bug}", examples=400)
+def test_default_strategy_finds_a_restart_under_never() -> None:
+    """The unbounded strategy (any pod shape, any flavour) finds a planted bug too (about ten
+    seconds); the bounded tests above prove the shrinking."""
+    d = differential(f"{BUGGY} --bug restart-under-never", examples=400)
     assert d is not None and d.step <= 4
