@@ -81,7 +81,20 @@ def _status(r: dict[str, Any]) -> list[Row]:
             f"python that only json.loads it: {r['baseline_rss_mb']:.0f} MB",
             f"{r['subject_rss_mb']:.0f} MB",
             r["mem_ratio"],
-            r["target"],
+            r.get("mem_target", r["target"]),
+        ),
+        *(
+            [
+                _ratio_row(
+                    f"podfsm status -o json - on a watch stream of {r['pods']:,} objects: peak memory",
+                    f"the same on {r['watch_short_pods']:,} objects: {r['watch_short_rss_mb']:.0f} MB",
+                    f"{r['watch_long_rss_mb']:.0f} MB",
+                    r["watch_ratio"],
+                    r["watch_target"],
+                )
+            ]
+            if "watch_ratio" in r
+            else []
         ),
     ]
 

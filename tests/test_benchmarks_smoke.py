@@ -33,6 +33,11 @@ POSITIVE: dict[str, tuple[str, ...]] = {
         "subject_rss_mb",
         "mem_ratio",
         "target",
+        "mem_target",
+        "watch_short_rss_mb",
+        "watch_long_rss_mb",
+        "watch_ratio",
+        "watch_target",
     ),
     "simulate": ("events", "baseline_us", "subject_us", "apply_us", "render_us", "ratio", "target"),
     "stream": (

@@ -223,3 +223,22 @@ def test_exhaustive_scale_options_reject_bad_values(
         status = int(exc.code or 0)
     err = capsys.readouterr().err
     assert status == 2 and problem in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_cut_exploration_is_cut_in_the_total_too(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 12: `ok (cut)` on a pod row must not turn into a plain `ok` in the total: a total over
+    an exploration stopped at --max-states says only that the states visited were fine."""
+    status, out, _ = run(capsys, "--exhaustive", "--configuration", "never-1c", "--max-states", "5")
+    assert status == 0
+    rows = {line.split()[0]: line for line in out.splitlines()[2:]}
+    assert rows["never-1c"].endswith("ok (cut)")
+    assert rows["total"].endswith("ok (cut)")
+    assert out.splitlines()[0].endswith(" over 1 pod")
+
+
+def test_total_verdict_words() -> None:
+    from podfsm.cli.check import total_verdict
+
+    assert total_verdict(0, complete=True) == "ok"
+    assert total_verdict(1, complete=True) == "1 violation"
+    assert total_verdict(2, complete=False) == "2 violations (cut)"

@@ -36,13 +36,36 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "print the `kubectl get pods` table for pod files, and lint their status",
     ),
     "conformance": ("podfsm.cli.conformance", "run conformance cases against podfsm or another program"),
+    "check-trace": (
+        "podfsm.cli.check_trace",
+        "check a recorded watch stream of pods against the behaviour the kubelet allows",
+    ),
+    "vectors": ("podfsm.cli.vectors", "write language-neutral test vectors for other implementations"),
     "check": ("podfsm.cli.check", "check the invariants with Hypothesis or exhaustively"),
     "diagram": ("podfsm.cli.diagram", "write the state diagrams generated from the machines"),
     "schedule": ("podfsm.cli.schedule", "admit a pod and pick a node for it like kube-scheduler"),
+    "completion": ("podfsm.cli.completion", "print a shell completion script (bash, zsh or tcsh)"),
 }
+
+EXAMPLES = """\
+  # kubectl's table (and a lint of the status) for the pods of a file, or of a watch stream
+  podfsm status pods.json
+  kubectl get pods -w -o json | podfsm status -
+
+  # run a pod through lifecycle events and print the timeline
+  podfsm simulate pod.yaml events.yaml
+
+  # check every invariant on every reachable state of the standard pods
+  podfsm check --exhaustive
+
+  # tab completion in bash
+  source <(podfsm completion bash)
+"""
 
 
 class _Command(Protocol):
+    EXAMPLES: str
+
     def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
 
     def run(self, args: argparse.Namespace) -> int: ...
@@ -55,23 +78,42 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser; only ``command``'s module is imported (keeps start-up fast for ``status``)."""
+def build_parser(command: str | None = None, *, full: bool = False) -> argparse.ArgumentParser:
+    """The parser; only ``command``'s module is imported (keeps start-up fast for ``status``),
+    or every command's with ``full`` (for shell completion)."""
     parser = _Parser(
         prog="podfsm",
         description="An executable, formal specification of the Kubernetes Pod lifecycle.",
+        epilog="Examples:\n" + EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     from podfsm import __version__
 
     parser.add_argument("--version", action="version", version=f"podfsm {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module_name, help_text) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        if name == command:
+        if name == command or full:
             module = cast(_Command, importlib.import_module(module_name))
+            p = sub.add_parser(
+                name,
+                help=help_text,
+                description=help_text[:1].upper() + help_text[1:] + ".",
+                epilog="Examples:\n" + module.EXAMPLES,
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+            )
             module.add_arguments(p)
             p.set_defaults(_run=module.run)
+        else:
+            sub.add_parser(name, help=help_text, description=help_text)
     return parser
+
+
+def suggest(word: str) -> str:
+    """`` (did you mean "status"?)`` for a mistyped command, or ``""``."""
+    import difflib
+
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    return f'; did you mean "{close[0]}"?' if close else ""
 
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
@@ -183,10 +225,16 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _run(args_list: list[str], command: str | None) -> int:
     parser = build_parser(command)
-    args = parser.parse_args(args_list)
-    if getattr(args, "_run", None) is None:
-        parser.print_help(sys.stderr)
+    word = next((a for a in args_list if not a.startswith("-")), None)
+    if word is not None and command is None:  # as kubectl: unknown command "stauts" ... did you mean
+        usage = parser.format_usage().rstrip()
+        print(f'{usage}\npodfsm: error: unknown command "{word}"{suggest(word)}', file=sys.stderr)
+        print("Run 'podfsm --help' for the commands.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    args = parser.parse_args(args_list)
+    if getattr(args, "_run", None) is None:  # bare `podfsm`: the help, as kubectl prints it
+        parser.print_help()
+        return EXIT_OK
     try:
         return int(args._run(args))
     except IllegalEvent as exc:

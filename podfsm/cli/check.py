@@ -32,12 +32,27 @@ from typing import Any
 
 from podfsm._io import escape_control
 from podfsm.cli import EXIT_CHECK_FAILED, EXIT_OK
+from podfsm.cli._progress import Progress
+from podfsm.cli._text import dump, plural
 from podfsm.errors import UsageError
 
 __all__ = ["add_arguments", "run"]
 
 DEFAULT_EXAMPLES = 200
 DEFAULT_STEPS = 30
+
+
+EXAMPLES = """\
+  # Hypothesis on drawn pods, with a fixed seed
+  podfsm check --seed 1
+
+  # every reachable state of the standard configurations, or of your pod
+  podfsm check --exhaustive
+  podfsm check --exhaustive my-pod.yaml --max-states 100000
+
+  # a deliberately broken model: the check must find its violation
+  podfsm check --mutant never-restarts-failed --save counterexamples/
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -118,7 +133,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--list", action="store_true", help="list invariants, standard configurations and mutants"
     )
     parser.add_argument(
-        "-o", "--output", choices=("text", "json"), default="text", help="text (default) or json"
+        "-o",
+        "--output",
+        choices=("text", "json", "yaml"),
+        default="text",
+        help="text (default), json, yaml",
     )
 
 
@@ -195,9 +214,8 @@ def run(args: argparse.Namespace) -> int:
         report["mutant"] = {"name": mutant.name, "invariant": mutant.invariant, "doc": mutant.doc}
     if args.save:
         _save(Path(args.save), report["violations"])
-    if args.output == "json":
-        json.dump(report, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+    if args.output != "text":
+        sys.stdout.write(dump(report, args.output))
     elif report["violations"] and args.save:
         print(f"\ncounterexamples written to {args.save}/")
     return EXIT_CHECK_FAILED if report["violations"] else EXIT_OK
@@ -236,7 +254,8 @@ def _exhaustive(
     workers = args.workers or default_workers()
     text = args.output == "text"
     if text:
-        print(f"exhaustive check of {len(checked)} invariants over {len(configurations)} pods")
+        pods = plural(len(configurations), "pod")
+        print(f"exhaustive check of {plural(len(checked), 'invariant')} over {pods}")
         head = f"{'POD':<28} {'STATES':>8} {'TRANSITIONS':>11} {'DEPTH':>5} {'SECONDS':>8} {'STATES/S':>9}"
         print(f"{head}  RESULT")
     rows: list[dict[str, Any]] = []
@@ -296,7 +315,7 @@ def _exhaustive(
         print(
             f"{'total':<28} {totals['distinctStates']:>8} {totals['transitions']:>11} {totals['depth']:>5} "
             f"{seconds:>8.2f} {totals['statesPerSecond']:>9.0f}  "
-            + ("ok" if not violations else f"{len(violations)} violations")
+            + total_verdict(len(violations), complete=totals["complete"])
         )
         print(
             f"{workers} {'Ray actors' if args.ray else 'workers'}; fingerprint collision probability "
@@ -309,6 +328,13 @@ def _exhaustive(
         "totals": totals,
         "violations": violations,
     }
+
+
+def total_verdict(violations: int, *, complete: bool) -> str:
+    """The total row's verdict: ``ok``, ``2 violations``, each with `` (cut)`` when some exploration
+    stopped at a bound (then "ok" says only that no violation was found in the states visited)."""
+    verdict = "ok" if not violations else plural(violations, "violation")
+    return verdict if complete else verdict + " (cut)"
 
 
 # ----------------------------------------------------------------------------------- hypothesis
@@ -374,7 +400,10 @@ def _hypothesis(
     )
     targets: list[tuple[str, Mapping[str, Any] | None]] = list(configurations) or [("drawn pods", None)]
     if text:
-        print(f"Hypothesis check of {len(checked)} invariants, {args.examples} examples per pod, seed {seed}")
+        print(
+            f"Hypothesis check of {plural(len(checked), 'invariant')}, "
+            f"{plural(args.examples, 'example')} per pod, seed {seed}"
+        )
         print(f"{'POD':<28} {'EXAMPLES':>8} {'EVENTS':>8} {'SECONDS':>8}  RESULT")
     rows: list[dict[str, Any]] = []
     violations: list[dict[str, Any]] = []
@@ -386,6 +415,8 @@ def _hypothesis(
             pod = manifest if manifest is not None else data.draw(pod_specs(), label="pod")
             script = data.draw(event_scripts(pod, max_size=args.steps, model_factory=factory), label="events")
             counts["examples"] += 1
+            if progress is not None:
+                progress.update(completed=counts["examples"], note=plural(counts["events"], "event"))
             counts["events"] += len(script)
             for i, t in enumerate(_transitions(replay, pod, script, factory)):
                 found = check(t, checked)
@@ -394,6 +425,7 @@ def _hypothesis(
 
         return test_one
 
+    progress: Progress | None = None
     for name, manifest in targets:
         counts = {"examples": 0, "events": 0}
         test_one = make_test(manifest, counts)
@@ -401,7 +433,9 @@ def _hypothesis(
         started = time.perf_counter()
         record: dict[str, Any] | None = None
         try:
-            runner()
+            # Hypothesis runs up to --examples examples, more while it shrinks a failure
+            with Progress(f"checking {name}", total=args.examples) as progress:
+                runner()
         except _Found as exc:
             record = {**exc.record, "configuration": name}
             violations.append(record)
@@ -458,7 +492,7 @@ def _print_violations(
         print(f"VIOLATION {v['invariant']} ({v.get('configuration', '')}): {v['message']}", flush=True)
         detail = explain(v["pod"], events, v["invariant"], v["message"], model_factory=factory)
         print("\n".join(detail.splitlines()[1:]))
-        print(f"counterexample: {len(events)} events; replay with `podfsm simulate POD EVENTS`")
+        print(f"counterexample: {plural(len(events), 'event')}; replay with `podfsm simulate POD EVENTS`")
         print(f"POD: {json.dumps(v['pod'])}")
         print("EVENTS:")
         for e in events:
@@ -486,25 +520,25 @@ def _print_list(output: str) -> None:
     from podfsm.verifier.invariants import INVARIANTS
     from podfsm.verifier.mutants import MUTANTS
 
-    if output == "json":
-        json.dump(
-            {
-                "invariants": [
-                    {"name": i.name, "statement": i.statement, "scope": i.scope, "view": i.view}
-                    for i in INVARIANTS.values()
-                ],
-                "configurations": [
-                    {"name": c.name, "doc": c.doc, "bounds": c.bounds.to_dict()}
-                    for c in STANDARD_CONFIGURATIONS
-                ],
-                "mutants": [
-                    {"name": m.name, "invariant": m.invariant, "doc": m.doc} for m in MUTANTS.values()
-                ],
-            },
-            sys.stdout,
-            indent=2,
+    if output != "text":
+        sys.stdout.write(
+            dump(
+                {
+                    "invariants": [
+                        {"name": i.name, "statement": i.statement, "scope": i.scope, "view": i.view}
+                        for i in INVARIANTS.values()
+                    ],
+                    "configurations": [
+                        {"name": c.name, "doc": c.doc, "bounds": c.bounds.to_dict()}
+                        for c in STANDARD_CONFIGURATIONS
+                    ],
+                    "mutants": [
+                        {"name": m.name, "invariant": m.invariant, "doc": m.doc} for m in MUTANTS.values()
+                    ],
+                },
+                output,
+            )
         )
-        sys.stdout.write("\n")
         return
     for view, title in (("published", "invariants over the published pod:"), ("model", "model self-checks:")):
         print(title)

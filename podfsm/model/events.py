@@ -102,10 +102,11 @@ class ProbeResult(_Event):
 
 
 class TimePassed(_Event):
-    """The virtual clock moves on by ``seconds``; the kubelet's requeued syncs due on the way run."""
+    """The virtual clock moves on by ``seconds``; the kubelet's requeued syncs due on the way run
+    (a whole number stays one: ``9`` prints as ``9``)."""
 
     type: Literal["TimePassed"] = "TimePassed"
-    seconds: float = Field(ge=0, allow_inf_nan=False)
+    seconds: int | float = Field(ge=0, allow_inf_nan=False)
 
 
 class DeletionRequested(_Event):
