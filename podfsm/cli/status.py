@@ -39,7 +39,7 @@ import yaml
 from podfsm._io import escape_control
 from podfsm.cli import EXIT_CHECK_FAILED, EXIT_OK
 from podfsm.cli._text import plural
-from podfsm.errors import InvalidPod
+from podfsm.errors import InvalidPod, PodFSMError
 from podfsm.oracle import kubectl_columns, kubectl_wide_columns, pod_conditions, pod_phase
 from podfsm.oracle.conditions import KUBELET_CONDITIONS, Condition
 from podfsm.streaming import PodStream
@@ -286,24 +286,30 @@ class _Printer:
         self.streaming = any(is_stream(f) for f in files)
         total = None if self.streaming else _total_size(files)
         show = total is not None and total >= _PROGRESS_BYTES
-        with Progress("reading pods", total=total, unit="bytes", active=show) as progress:
-            done = 0
-            for path in files:
-                stream = PodStream(path, allow_empty=False)
-                progress.describe(f"reading {stream.name}")
-                for pod in stream:
-                    try:
+        try:
+            with Progress("reading pods", total=total, unit="bytes", active=show) as progress:
+                done = 0
+                for path in files:
+                    stream = PodStream(path, allow_empty=False)
+                    progress.describe(f"reading {stream.name}")
+                    for pod in stream:
                         try:
-                            self._one(pod)
-                        except SHAPE_ERRORS as exc:  # the lint read a field of the wrong type: name it
-                            raise diagnose(pod, exc) from None
-                    except InvalidPod as exc:  # the oracle could not read it: say where it is in the file
-                        raise stream.error(exc.where, exc.problem) from None
-                    if show and self.count % 256 == 0:
-                        progress.update(
-                            completed=done + stream.bytes_read, note=f"{plural(self.count, 'pod')}"
-                        )
-                done += stream.bytes_read
+                            try:
+                                self._one(pod)
+                            except SHAPE_ERRORS as exc:  # the lint read a field of the wrong type: name it
+                                raise diagnose(pod, exc) from None
+                        except InvalidPod as exc:  # the oracle could not read it: say where it is in the file
+                            raise stream.error(exc.where, exc.problem) from None
+                        if show and self.count % 256 == 0:
+                            progress.update(
+                                completed=done + stream.bytes_read, note=f"{plural(self.count, 'pod')}"
+                            )
+                    done += stream.bytes_read
+        except PodFSMError:  # a bad pod further on: what was written stays a whole JSON array
+            if self.output == "json" and self.count:
+                sys.stdout.write("]\n" if self.streaming else "\n]\n")
+                sys.stdout.flush()
+            raise
         self._finish()
         return self.warnings
 

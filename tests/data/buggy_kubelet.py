@@ -36,7 +36,11 @@ def plant(bug: str | None) -> None:
                 return Action.RESTART
             return action
 
+        def buggy_would_restart(spec: Any, policy: Any, exit_code: int) -> bool:
+            return buggy_decide(spec, policy, exit_code, False) is Action.RESTART
+
         pod_module.decide = buggy_decide
+        pod_module.would_restart = buggy_would_restart  # the phase follows the same (wrong) decision
     elif bug == "no-backoff":
         pod_module.PodModel.in_crash_backoff = lambda self, rec: False  # type: ignore[method-assign]
 
