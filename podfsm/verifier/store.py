@@ -46,13 +46,16 @@ _MASK = (1 << FINGERPRINT_BITS) - 1
 
 
 def fingerprint(key: Any) -> int:
-    """A 64-bit fingerprint (an int in [0, 2**64)) of a state key: the key's own hash.
+    """A 64-bit fingerprint (an int in [0, 2**64)) of a state key: the hash of the key's ``repr``.
 
-    Fast (under a microsecond) but valid only within one process and the workers it forks:
-    string hashes depend on ``PYTHONHASHSEED`` and, before Python 3.12, ``hash(None)`` on an
-    address. Processes that are not forked use :func:`portable_fingerprint`.
+    Not the key's own hash: a tuple's hash is made of its items' hashes, and ``hash(-1) ==
+    hash(-2)`` (-1 is CPython's error value), so keys differing only in a -1.0 (the key's "none")
+    against a -2.0 (a SIGKILL deadline 2 s past) would always collide and merge two states.
+    A string's hash has no such systematic collisions. About 10 µs, and valid only within one
+    process and the workers it forks (string hashes depend on ``PYTHONHASHSEED``); processes
+    that are not forked use :func:`portable_fingerprint`.
     """
-    return hash(key) & _MASK
+    return hash(repr(key)) & _MASK
 
 
 def portable_fingerprint(key: Any) -> int:
