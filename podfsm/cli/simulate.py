@@ -34,6 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="skip the API server's validation and defaulting of the manifest",
     )
     parser.add_argument(
+        "--kubelet-config",
+        metavar="FILE",
+        help="kubelet configuration (a KubeletConfiguration subset: crash-loop back-off, feature gates)",
+    )
+    parser.add_argument(
         "--diagram", metavar="OUT.svg", help="also draw the path the run took over the composed state diagram"
     )
 
@@ -76,9 +81,16 @@ def run(args: argparse.Namespace) -> int:
 
         nodes = load_nodes(args.nodes)
     source = "<stdin>" if args.pod == "-" else args.pod
+    config = None
+    if args.kubelet_config:
+        from podfsm.model.kubelet_config import load_kubelet_config
+
+        config = load_kubelet_config(args.kubelet_config)
     failure: IllegalEvent | None = None
     try:
-        steps = simulate(pod, events, nodes=nodes, source=source, admit=not args.no_admission)
+        steps = simulate(
+            pod, events, nodes=nodes, source=source, admit=not args.no_admission, kubelet_config=config
+        )
     except IllegalEvent as exc:
         failure = exc
         steps = list(getattr(exc, "steps", []))

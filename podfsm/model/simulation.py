@@ -47,6 +47,7 @@ def simulate(
     nodes: Sequence[Any] | None = None,
     source: str = "<pod>",
     admit: bool = False,
+    kubelet_config: Any = None,
 ) -> list[Step]:
     """Run ``pod`` through ``events``; one :class:`Step` per event.
 
@@ -54,12 +55,20 @@ def simulate(
     scheduled automatically (a ``Scheduled`` or ``Unschedulable`` step) whenever no event
     given in ``events`` does it and the scheduler may consider the pod. With ``admit``, the
     manifest is first validated and defaulted as the API server does (:mod:`podfsm.model.admission`).
+    ``kubelet_config`` is a :class:`~podfsm.model.kubelet_config.KubeletConfig` or a
+    KubeletConfiguration mapping (:func:`~podfsm.model.kubelet_config.parse_kubelet_config`;
+    ManifestError when it is wrong); None means v1.35's defaults.
     """
     if admit:
         from podfsm.model.admission import admit as admit_pod
 
         pod = admit_pod(pod, source=source)
-    model = PodModel(pod, source=source)
+    from podfsm.model.kubelet_config import KubeletConfig, parse_kubelet_config
+
+    config = (
+        kubelet_config if isinstance(kubelet_config, KubeletConfig) else parse_kubelet_config(kubelet_config)
+    )
+    model = PodModel(pod, source=source, kubelet_config=config)
     evs = list(events)
     typed = [parse_event(e, i) for i, e in enumerate(evs)]
     explicit = any(getattr(e, "type", None) in ("Scheduled", "Unschedulable") for e in typed)
