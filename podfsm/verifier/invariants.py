@@ -398,7 +398,8 @@ def _terminal_absorbing(t: Transition) -> str | None:
 @invariant(
     "restart-count-monotonic",
     "A container's restartCount never decreases and grows by exactly 1 each time a container that ran "
-    "before runs again (a new instance), and at no other time.",
+    "before runs again (a new instance) or a new instance of it fails to start (StartError), and at no "
+    "other time.",
     "pkg/kubelet/kuberuntime/kuberuntime_container.go (restartCount annotation on the new container: "
     "old count + 1); pkg/kubelet/kuberuntime/helpers.go",
     "step",
@@ -406,7 +407,7 @@ def _terminal_absorbing(t: Transition) -> str | None:
 def _restart_count(t: Transition) -> str | None:
     assert t.before is not None
     for spec, b, a in zip(t.context.containers, t.before.containers, t.after.containers, strict=True):
-        restarted = b.ever_ran and b.state not in _ALIVE and a.state in _ALIVE
+        restarted = b.ever_ran and b.state not in _ALIVE and (a.state in _ALIVE or _start_failed(b, a))
         expected = b.restart_count + (1 if restarted else 0)
         if a.restart_count != expected:
             what = "ran again" if restarted else "did not run again"
@@ -415,6 +416,15 @@ def _restart_count(t: Transition) -> str | None:
                 f"{b.restart_count} -> {a.restart_count}"
             )
     return None
+
+
+def _start_failed(b: Any, a: Any) -> bool:
+    """A new instance of the container failed to start during the step (ContainerStartFailed)."""
+    before, after = b.term or b.last_term, a.term or a.last_term
+    if b.state != "Waiting" or after is None or not after.never_started:
+        return False
+    # Waiting -> CrashLoopBackOff / Terminated with a StartError, or Waiting again (restarted at once)
+    return bool(a.state != "Waiting" or after != before)
 
 
 @invariant(

@@ -239,6 +239,7 @@ def _world(model: Any, *, include_illegal: bool = False) -> list[Any]:
         DeletionRequested,
         Evicted,
         ImagePullFailed,
+        SpecUpdated,
         TimePassed,
     )
     from podfsm.verifier.explorer import EventCatalogue, next_instant
@@ -255,12 +256,18 @@ def _world(model: Any, *, include_illegal: bool = False) -> list[Any]:
         if rec.state in ("Running", "Killing"):
             extra.extend(ContainerExited(container=name, exit_code=code) for code in _EXIT_CODES[2:])
             extra.append(ContainerExited(container=name, exit_code=137, reason="OOMKilled"))
+            extra.append(ContainerExited(container=name, exit_code=2, message="bye", log_tail="a\nb\n"))
+            # a spec update: a new image makes the kubelet restart the container (issue 13)
+            extra.append(SpecUpdated(container=name, image=_next_image(rec.spec.image)))
         if rec.state == "Waiting":
             extra.append(ImagePullFailed(container=name, reason="InvalidImageName"))
             extra.append(ContainerCreateFailed(container=name, reason="RunContainerError"))
         if include_illegal:
             extra.append(ContainerStarted(container=name))
             extra.append(ContainerExited(container=name, exit_code=1))
+    if model.bound and not model.gone:
+        ads = model.spec.active_deadline_seconds
+        extra.append(SpecUpdated(active_deadline_seconds=max(1, ads // 2) if ads else 60))
     if model.bound:  # an unbound pod is deleted at once: one way to do that is enough
         extra.append(DeletionRequested(grace_period_seconds=0))
         extra.append(DeletionRequested(grace_period_seconds=1))
@@ -270,6 +277,11 @@ def _world(model: Any, *, include_illegal: bool = False) -> list[Any]:
     else:
         extra.append(TimePassed(seconds=_WAITS[0]))
     return out + extra
+
+
+def _next_image(image: str) -> str:
+    """Another tag of the same image: ``app:1`` -> ``app:1-next``."""
+    return image + "-next" if image else "next"
 
 
 _DISRUPTIONS = frozenset({"DeletionRequested", "Evicted", "NodeLost"})
