@@ -134,6 +134,36 @@ def test_start_error_is_restarted_with_back_off_under_always() -> None:
     assert status_of(m, "app")["restartCount"] == 2
 
 
+@pytest.mark.parametrize(
+    "script",
+    [
+        [SCHED, {"type": "DeletionRequested", "gracePeriodSeconds": 30}],
+        [SCHED, {"type": "ContainerStartFailed", "container": "app"}, {"type": "DeletionRequested"}],
+        [SCHED, start("app"), {"type": "DeletionRequested"}, exit_("app", 1)],
+        [SCHED, start("app"), exit_("app", 1), {"type": "DeletionRequested"}],
+    ],
+    ids=[
+        "deleted-while-creating",
+        "start-error-then-deleted",
+        "deleted-while-running",
+        "exited-then-deleted",
+    ],
+)
+def test_a_deleted_pending_container_never_reports_success(script: list[dict[str, Any]]) -> None:
+    """pods.go "Pod Container Status should never report success for a pending container": a pod
+    whose container always exits 1, deleted at some point of its start, never shows exit code 0;
+    exit code 128 comes only with StartError."""
+    steps = podfsm.simulate(pod("Always"), script)
+    for step in steps:
+        for cs in step.pod["status"].get("containerStatuses", []):
+            for where in (cs["state"], cs["lastState"]):
+                t = where.get("terminated")
+                if t is None:
+                    continue
+                assert t["exitCode"] != 0
+                assert t["exitCode"] != 128 or t["reason"] == "StartError"
+
+
 def test_start_error_only_when_the_kubelet_is_starting_the_container() -> None:
     """startContainer runs only for the container whose turn it is (init order)."""
     m = run(pod("Always", c("app"), inits=(c("init"),)), SCHED)

@@ -84,7 +84,6 @@ KILL_POST_START = "FailedPostStartHook"
 KILL_POD = "PodTermination"
 KILL_SPEC_CHANGED = "SpecChanged"  # "Container X definition changed" (computePodActions)
 START_ERROR_EXIT_CODE = 128  # the runtime's exit code for a container that could not start
-EPOCH = "1970-01-01T00:00:00Z"  # time.Unix(0, 0): the startedAt of a container that never started
 # Termination messages (pkg/kubelet/container/runtime.go, kuberuntime_container.go)
 MAX_TERMINATION_MESSAGE_BYTES = 4096  # MaxContainerTerminationMessageLength: the file's last bytes
 MAX_TERMINATION_MESSAGE_LOG_BYTES = 2048  # MaxContainerTerminationMessageLogLength

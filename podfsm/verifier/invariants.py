@@ -278,7 +278,8 @@ _GENERATE = "pkg/kubelet/status/generate.go"
 
 @invariant(
     "never-plus-failure-gives-failed",
-    "A container whose restart policy is Never is not restarted after it fails; a failed regular init "
+    "A container whose restart policy is Never is not restarted after it fails (unless the kubelet killed "
+    "it because its spec changed: a new image); a failed regular init "
     "container fails the pod at once, and a pod whose regular containers have all stopped, one of them "
     "failed for good, is Failed.",
     f"{_SHOULD_RESTART}; {_INIT_ACTIONS} (kill the pod); {_GET_PHASE}",
@@ -298,6 +299,9 @@ def _never_plus_failure(t: Transition) -> str | None:
             and effective_policy(spec, policy) == RestartPolicy.NEVER
             and not should_restart(spec, policy, code)
             and after.containers[i].state != ctm.TERMINATED
+            # a container killed because its spec changed (a new image) is restarted whatever the policy
+            and t.before is not None
+            and t.before.containers[i].kill_cause != "SpecChanged"
         ):
             return f"{name!r} (policy Never) exited {code} and is {after.containers[i].state}, not Terminated"
     if after.phase == Phase.FAILED or (after.node_lost_at is not None) or after.gone:
