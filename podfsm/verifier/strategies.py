@@ -284,7 +284,7 @@ def _next_image(image: str) -> str:
     return image + "-next" if image else "next"
 
 
-_DISRUPTIONS = frozenset({"DeletionRequested", "Evicted", "NodeLost"})
+_DISRUPTIONS = frozenset({"DeletionRequested", "Evicted", "NodeLost", "SpecUpdated"})  # drawn 1 in 8
 
 
 def _preferred(flavour: str, model: Any, ev: Any) -> bool:
@@ -317,7 +317,7 @@ def next_event(
 
     First a kind of event, then one of that kind, so that no kind crowds out the others.
     Five times in eight the kind and the event are ones ``flavour`` leans toward, twice in eight
-    any kind but a disruption (deletion, eviction, node loss), once in eight anything. Without
+    any kind but a disruption (deletion, eviction, node loss, a spec update), once in eight anything. Without
     ``include_illegal`` every event is one worth trying (the model may still refuse some); with
     it, some events the model must refuse are mixed in, to exercise
     :class:`~podfsm.errors.IllegalEvent`.
