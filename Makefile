@@ -6,12 +6,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo test lint typecheck unit docs docs-serve diagrams bench system-deps browser-deps clean
+.PHONY: demo test lint typecheck unit docs docs-serve diagrams vectors traces bench system-deps browser-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --upgrade pip
 	@$(BIN)/python -m pip install -q -e '.[test]'
+	@$(BIN)/python -m pip install -q -e '.[cluster]' || echo "note: Ray (podfsm[cluster]) could not be installed; the Ray test will skip"
 	@touch $(STAMP)
 
 system-deps:
@@ -52,6 +53,13 @@ docs-serve: $(STAMP) system-deps
 diagrams: $(STAMP) system-deps
 	$(BIN)/podfsm diagram --out diagrams --format svg,dot
 	$(BIN)/python -m podfsm.docgen docs
+
+## Regenerate the test vectors and example traces shipped in the package (tests fail when stale).
+vectors: $(STAMP)
+	$(BIN)/podfsm vectors --out podfsm/conformance/data/vectors
+
+traces: $(STAMP)
+	$(BIN)/python scripts/make_traces.py
 
 bench: $(STAMP) system-deps
 	$(BIN)/python -m benchmarks

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-BENCHMARKS: tuple[str, ...] = ("oracle", "status", "simulate", "explorer", "stateful")
+BENCHMARKS: tuple[str, ...] = ("oracle", "status", "simulate", "stream", "explorer", "stateful")
 """Every benchmark, in the order ``python -m benchmarks`` runs them."""
 
 

@@ -81,7 +81,20 @@ def _status(r: dict[str, Any]) -> list[Row]:
             f"python that only json.loads it: {r['baseline_rss_mb']:.0f} MB",
             f"{r['subject_rss_mb']:.0f} MB",
             r["mem_ratio"],
-            r["target"],
+            r.get("mem_target", r["target"]),
+        ),
+        *(
+            [
+                _ratio_row(
+                    f"podfsm status -o json - on a watch stream of {r['pods']:,} objects: peak memory",
+                    f"the same on {r['watch_short_pods']:,} objects: {r['watch_short_rss_mb']:.0f} MB",
+                    f"{r['watch_long_rss_mb']:.0f} MB",
+                    r["watch_ratio"],
+                    r["watch_target"],
+                )
+            ]
+            if "watch_ratio" in r
+            else []
         ),
     ]
 
@@ -93,6 +106,18 @@ def _simulate(r: dict[str, Any]) -> list[Row]:
             f"raw transitions trigger: {r['baseline_us']:.1f} µs",
             f"{r['subject_us']:.1f} µs/event (apply {r['apply_us']:.1f}, render {r['render_us']:.1f})",
             r["ratio"],
+            r["target"],
+        )
+    ]
+
+
+def _stream(r: dict[str, Any]) -> list[Row]:
+    return [
+        _ratio_row(
+            f"simulate -o json, {r['subject_events']:,} events: peak memory",
+            f"the same with {r['events']:,} events: {r['baseline_rss_mb']:.0f} MB",
+            f"{r['subject_rss_mb']:.0f} MB ({r['subject_us']:.0f} µs/event)",
+            r["mem_ratio"],
             r["target"],
         )
     ]
@@ -121,6 +146,22 @@ def _explorer(r: dict[str, Any]) -> list[Row]:
             "-",
             f"slope <= {r['slope_target']}",
             None if slope is None else slope <= r["slope_target"],
+        ),
+        Row(
+            f"podfsm check --exhaustive --workers {r['workers']}: parallel efficiency",
+            f"1 worker: {r['wall_s_one']:.1f} s wall, {r['cpu_s_one']:.1f} s CPU",
+            f"{r['workers']} workers: {r['wall_s_many']:.1f} s wall, {r['cpu_s_many']:.1f} s CPU"
+            + ("" if r["same_counts"] else "; COUNTS DIFFER"),
+            f"{r['efficiency']:.2f} (CPU {r['cpu_efficiency']:.2f})",
+            f">= {r['efficiency_target']}",
+            r["same_counts"] and r["efficiency"] >= r["efficiency_target"],
+        ),
+        _ratio_row(
+            f"explorer: bytes per visited state ({r['memory']['states']:,} states)",
+            f"PodState + key + parent event: {r['memory']['baseline_bytes_per_state']:,.0f} B",
+            f"fingerprint + trace: {r['memory']['bytes_per_state']:,.0f} B",
+            r["memory"]["ratio"],
+            r["bytes_target"],
         ),
     ]
 
@@ -160,6 +201,7 @@ FORMATS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "oracle": _oracle,
     "status": _status,
     "simulate": _simulate,
+    "stream": _stream,
     "explorer": _explorer,
     "stateful": _stateful,
 }

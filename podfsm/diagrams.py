@@ -11,7 +11,8 @@ Three kinds of diagram:
 - **machine diagrams** (``pod-phase``, ``container-state``, ``conditions``): the machine's rows,
   each edge labelled ``trigger [guard, guard]`` (:attr:`Row.label`), states spelled as
   Kubernetes spells them, the initial state marked by an arrow, terminal states doubled;
-- **composed diagrams** (``composed-<policy>``, ``composed-init-<policy>``,
+- **composed diagrams** (``composed-<policy>``, ``composed-init-<policy>``, each with an
+  ``-undisturbed`` companion that leaves deletion and eviction out, and
   ``init-sidecar-sequencing``): the reachable product of every container's state and the pod's
   phase for a small pod, found by exploring :class:`~podfsm.model.pod.PodModel` with a fixed
   menu of lifecycle events (:class:`Menu`); phases are boxes, nodes are container states, and
@@ -19,6 +20,10 @@ Three kinds of diagram:
   answer;
 - **run diagrams** (:func:`draw_run`): the path one simulation took, numbered, over the composed
   diagram of its pod.
+
+They are laid out to be read at their natural size (a page shows them so, in a box that scrolls
+and zooms): top to bottom unless left to right is narrower, each row's edge text wrapped at
+spaces to :data:`LABEL_WIDTH` characters (:func:`wrap_label`), never inside a name.
 
 Output is deterministic: nodes and edges come in the order of the machine tables (or of a
 breadth-first exploration with a fixed event order), the DOT has no timestamps, and the SVG's
@@ -33,6 +38,7 @@ import copy
 import os
 import re
 import subprocess
+import textwrap
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -50,6 +56,7 @@ from podfsm.model.machines import CONDITION_MACHINES, CONTAINER_MACHINE, PHASE_M
 from podfsm.model.machines.base import MachineDef, Row, State, build_machine
 from podfsm.model.machines.container import KILLING
 from podfsm.model.pod import PodModel, PodState
+from podfsm.vocab import ConditionType
 
 if TYPE_CHECKING:
     from podfsm.model.simulation import Step
@@ -112,15 +119,43 @@ class _EngineGraph(_transitions_graphviz.Graph):
         for t in transitions:
             dest = t.get("dest", t["source"])
             lines = grouped.setdefault((t["source"], dest), [])
-            label = self._transition_label(t)
-            if label not in lines:
-                lines.append(label)
+            for label in self._transition_label(t).split(r"\n"):  # a composed edge carries several
+                if label not in lines:
+                    lines.append(label)
         machine: Any = self.machine
         custom: Any = self.custom_styles
         edge_styles = machine.style_attributes.get("edge", {})
         for (src, dest), lines in grouped.items():
             style = custom["edge"][src][dest]
-            container.edge(src, dest, label=r"\n".join(lines), **edge_styles.get(style, {}))
+            label = "".join(wrap_label(line) for line in lines)
+            container.edge(src, dest, label=label, **edge_styles.get(style, {}))
+
+
+LABEL_WIDTH = 28
+"""Characters per line of an edge label before it wraps (at spaces only; no identifier is split)."""
+
+
+def wrap_label(line: str, width: int = LABEL_WIDTH) -> str:
+    """One row's edge text as Graphviz left-justified lines (each ends ``\\l``), wrapped at spaces.
+
+    Continuation lines are indented by two spaces, so a reader (and :func:`unwrap_label`) tells
+    where one row's text ends and the next row's begins.
+    """
+    if not line.strip():
+        return line
+    parts = textwrap.wrap(line, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False)
+    return "".join(p + r"\l" for p in parts)
+
+
+def unwrap_label(label: str) -> list[str]:
+    """The rows of an edge label written by :func:`wrap_label`: continuation lines joined back."""
+    rows: list[str] = []
+    for part in re.split(r"\\[lnr]", label):
+        if part.startswith("  ") and rows:
+            rows[-1] += " " + part.strip()
+        elif part:
+            rows.append(part)
+    return rows
 
 
 def _style_attributes() -> Any:
@@ -141,7 +176,6 @@ class DiagramMachine(GraphMachine):
     machine_attributes = {  # noqa: RUF012 - transitions reads it from the class
         "directed": "true",
         "strict": "false",
-        "rankdir": "LR",
         "labelloc": "t",
         "fontname": FONT,
         "fontsize": "14",
@@ -214,13 +248,15 @@ def machine_graph(
     node_styles: Mapping[str, Mapping[str, str]] | None = None,
     edge_styles: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
     comment: str = "",
+    rankdir: str = "TB",
 ) -> Any:
     """The ``graphviz.Digraph`` that ``transitions`` draws for ``defn``.
 
     Edges are labelled ``edge_label(row)`` (default :attr:`Row.label`: ``trigger [guards]``); node
     labels default to the state names. ``initials`` (default: ``defn.initial``) get an entry
     arrow, terminal states a double border. ``node_styles`` / ``edge_styles`` add Graphviz
-    attributes to single nodes and edges (used by :func:`draw_run`).
+    attributes to single nodes and edges (used by :func:`draw_run`). ``rankdir`` is Graphviz's
+    direction: ``TB`` (top to bottom, the default: narrow enough for a page) or ``LR``.
     """
     defn = _plain(defn)
     canvas = _Canvas()
@@ -267,6 +303,7 @@ def machine_graph(
         raise DiagramError(f"transitions returned {type(digraph).__name__}, not a graphviz.Digraph")
     digraph.comment = comment
     digraph.engine = "dot"
+    digraph.graph_attr["rankdir"] = rankdir
     for i, start in enumerate(starts):
         marker = f"__start{i}__"
         digraph.node(
@@ -593,6 +630,7 @@ def product_graph(
     edge_styles: Mapping[tuple[ProductNode, ProductNode], Mapping[str, str]] | None = None,
     node_labels: Mapping[ProductNode, str] | None = None,
     comment: str = "",
+    rankdir: str = "TB",
 ) -> Any:
     """The ``graphviz.Digraph`` of a composed diagram, drawn by ``transitions`` like every machine.
 
@@ -627,6 +665,7 @@ def product_graph(
         node_styles=styles,
         edge_styles={(s.id, d.id): dict(a) for (s, d), a in (edge_styles or {}).items()},
         comment=comment,
+        rankdir=rankdir,
     )
 
 
@@ -673,6 +712,8 @@ SEQUENCING_MENU = Menu(
     exiting=("init", "app"),
 )
 COMPOSED_MENU = Menu()
+UNDISTURBED_MENU = Menu(deletion=False, eviction=False)
+"""The composed menu without deletion and eviction: a pod's own life, in a picture half as dense."""
 SEQUENCING_TITLE = (
     "Init and sidecar sequencing: init, then sidecar (startup probe), then app; restartPolicy Never"
 )
@@ -692,6 +733,17 @@ class DiagramSpec:
     events: tuple[Mapping[str, Any], ...] = ()  # run diagrams: the events of the run
 
 
+CONDITION_ORDER: tuple[ConditionType, ...] = (
+    ConditionType.POD_SCHEDULED,
+    ConditionType.POD_READY_TO_START_CONTAINERS,
+    ConditionType.INITIALIZED,
+    ConditionType.CONTAINERS_READY,
+    ConditionType.READY,
+    ConditionType.DISRUPTION_TARGET,
+)
+"""The conditions diagram's boxes, top down: the order in which a pod's conditions usually turn True."""
+
+
 def _conditions_graph() -> Any:
     states: list[State] = []
     rows: list[Row] = []
@@ -699,16 +751,23 @@ def _conditions_graph() -> Any:
     clusters: dict[str, str] = {}
     labels: dict[str, str] = {}
     initials: list[str] = []
-    for ctype, defn in CONDITION_MACHINES.items():
-        plain = _plain(defn)
+    # Graphviz stacks left-to-right clusters bottom up: list them last first, so that the boxes read
+    # top down in the order the conditions usually turn True
+    for ctype in reversed(CONDITION_ORDER):
+        plain = _plain(CONDITION_MACHINES[ctype])
 
         def pre(s: str, t: str = str(ctype)) -> str:
             return f"{t}.{s}"
 
+        owner = plain.rows[0].upstream.rsplit(":", 1)[-1] if plain.rows else ""
+        title = f"{ctype} ({owner})" if owner else str(ctype)
         for s in plain.states:
             states.append(replace(s, name=pre(s.name)))
-            clusters[pre(s.name)] = str(ctype)
-            labels[pre(s.name)] = s.name
+            clusters[pre(s.name)] = title
+            # the state's doc says what makes the condition True or False, wrapped to stay narrow
+            text = s.doc if s.name != plain.initial else ""
+            lines = textwrap.wrap(text, 30, break_long_words=False, break_on_hyphens=False)
+            labels[pre(s.name)] = r"\n".join([s.name, *lines])
         initials.append(pre(plain.initial))
         for r in plain.rows:
             rows.append(replace(r, source=tuple(pre(s) for s in r.sources), dest=pre(r.dest)))
@@ -728,12 +787,17 @@ def _conditions_graph() -> Any:
         clusters=clusters,
         initials=initials,
         comment=f"conditions: {GENERATED_NOTE}",
+        rankdir="LR",
     )
 
 
-def _composed(name: str, pod: Mapping[str, Any], menu: Menu, title: str) -> Callable[[], Any]:
+def _composed(
+    name: str, pod: Mapping[str, Any], menu: Menu, title: str, rankdir: str = "TB"
+) -> Callable[[], Any]:
     def build_it() -> Any:
-        return product_graph(explore(pod, menu, title=title), comment=f"{name}: {GENERATED_NOTE}")
+        return product_graph(
+            explore(pod, menu, title=title), comment=f"{name}: {GENERATED_NOTE}", rankdir=rankdir
+        )
 
     return build_it
 
@@ -761,7 +825,8 @@ def _specs() -> dict[str, DiagramSpec]:
         DiagramSpec(
             "conditions",
             "Pod conditions (one machine per condition type)",
-            "Each condition type's own small machine: Absent until first reported, then True or False.",
+            "Each condition type's own small machine: Absent until first reported, then True or False;"
+            " each state says what makes the condition so, each box names the function that computes it.",
             "podfsm.model.machines.conditions",
             _conditions_graph,
         ),
@@ -787,6 +852,19 @@ def _specs() -> dict[str, DiagramSpec]:
             pod = _one_container_pod(policy, init=init)
             what = "an init container and one app container" if init else "one container"
             title = f"restartPolicy {policy}: a pod with {what} (container state x phase)"
+            quiet = f"restartPolicy {policy}: a pod with {what}, undisturbed (no deletion, no eviction)"
+            specs.append(
+                DiagramSpec(
+                    f"{name}-undisturbed",
+                    quiet,
+                    f"The pod's own life under restartPolicy {policy}, with nobody deleting or evicting it:"
+                    " the same product with half the edges, to read first.",
+                    "podfsm.model.pod",
+                    _composed(f"{name}-undisturbed", pod, UNDISTURBED_MENU, quiet),
+                    pod,
+                    UNDISTURBED_MENU,
+                )
+            )
             specs.append(
                 DiagramSpec(
                     name,
@@ -794,7 +872,8 @@ def _specs() -> dict[str, DiagramSpec]:
                     f"The reachable product of container state and phase for a pod with {what} under"
                     f" restartPolicy {policy}.",
                     "podfsm.model.pod",
-                    _composed(name, pod, COMPOSED_MENU, title),
+                    # with an init container the product is wide across and shallow: left to right
+                    _composed(name, pod, COMPOSED_MENU, title, "LR" if init else "TB"),
                     pod,
                     COMPOSED_MENU,
                 )
@@ -874,8 +953,10 @@ def renderer_id() -> str:
 
 
 _NO_DOT = (
-    "Graphviz's 'dot' program was not found; install Graphviz (scripts/ensure-system-deps, "
-    "or 'apt-get install graphviz' / 'brew install graphviz')"
+    "Graphviz's 'dot' program was not found on PATH; podfsm draws diagrams with it, and pip cannot "
+    "install it: install your system's Graphviz package (Debian/Ubuntu: sudo apt-get install graphviz; "
+    "Fedora: sudo dnf install graphviz; macOS: brew install graphviz; Windows: winget install graphviz; "
+    "conda: conda install graphviz), then run the command again"
 )
 _VERSION_COMMENT = re.compile(r"<!-- Generated by graphviz version [^\n]*\n -->\n")
 
@@ -1029,9 +1110,17 @@ def draw_run(
     :data:`MAX_CONTEXT_STATES` states. ``pod`` is needed only when ``steps`` is empty.
     Returns the path written.
     """
+    out = check_run_path(out_path)
+    write_atomic(out, render(run_graph(steps, pod=pod, context=context), out.suffix.lstrip(".").lower()))
+    return out
+
+
+def check_run_path(out_path: str | os.PathLike[str]) -> Path:
+    """``out_path`` as a :class:`~pathlib.Path` if its suffix names a format; else :class:`UsageError`.
+
+    ``podfsm simulate --diagram`` calls it before the run, so a bad name costs nothing.
+    """
     out = Path(out_path)
-    fmt = out.suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
+    if out.suffix.lstrip(".").lower() not in FORMATS:
         raise UsageError(f"{out}: the diagram's file name must end in .svg, .png or .dot")
-    write_atomic(out, render(run_graph(steps, pod=pod, context=context), fmt))
     return out

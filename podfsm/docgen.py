@@ -13,12 +13,14 @@ from the command line (exit status 1 and the stale paths).
 
 This module is also the site's mkdocs hook (``hooks:`` in ``mkdocs.yml``): :func:`on_files`
 publishes the committed ``diagrams/*.svg`` at ``diagrams/`` in the site, so the pages show the
-very files ``podfsm diagram`` wrote and the test checks, with no copy under ``docs/``.
+very files ``podfsm diagram`` wrote and the test checks, with no copy under ``docs/``, and
+:func:`on_page_content` keeps identifiers in table cells whole (:func:`unbreakable_words`).
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import importlib
 import re
 import sys
@@ -86,12 +88,21 @@ def page(title: str, *blocks: str) -> str:
 
 
 def diagram_link(name: str, alt: str, prefix: str = "../") -> str:
+    """A diagram as the site shows it: at its natural size in a zoom-and-pan box, then a link to the SVG."""
     src = f"{prefix}diagrams/{name}.svg"
-    return f"[![{alt}]({src})]({src})"
+    return f"![{alt}]({src})\n\n[Open `{name}.svg` on its own]({src})."
+
+
+def path_code(text: str) -> str:
+    """An upstream location (``pkg/kubelet/kubelet_pods.go:getPhase``) as inline code that a table
+    cell may wrap after a ``/`` or a space or before the ``:``, and nowhere else: never inside a name."""
+    parts = [html.escape(p) for p in re.split(r"(?<=[/ ])|(?=:)", text)]
+    return "<code>" + "<wbr>".join(p for p in parts if p) + "</code>"
 
 
 def upstream(text: str) -> str:
-    return "; ".join(code(part.strip()) for part in text.split(";") if part.strip())
+    """A ``;``-separated list of upstream locations, each as :func:`path_code`."""
+    return "; ".join(path_code(part.strip()) for part in text.split(";") if part.strip())
 
 
 # ----------------------------------------------------------------------------- machine pages
@@ -117,7 +128,7 @@ def _machine_tables(defn: Any) -> str:
         ),
     )
     transitions = table(
-        ("#", "State", "Event", "Guard", "Target", "Who does what", "Upstream"),
+        ("#", "State", "Event", "Guard", "Target", "Who does what (upstream)"),
         (
             (
                 i,
@@ -125,8 +136,7 @@ def _machine_tables(defn: Any) -> str:
                 code(r.trigger),
                 ", ".join(code(g) for g in r.guards) or "—",
                 code(r.dest),
-                r.doc,
-                upstream(r.upstream),
+                f"{cell(r.doc)}<br>{upstream(r.upstream)}" if r.upstream else r.doc,
             )
             for i, r in enumerate(d.rows, start=1)
         ),
@@ -172,8 +182,9 @@ def _conditions_page() -> str:
         "Pod conditions (`conditions`)",
         docstring(mod),
         diagram_link("conditions", "condition machines"),
-        "One box per condition type, in the order the kubelet writes them into `status.conditions`; "
-        "drawn by `podfsm diagram` from `podfsm.model.machines.conditions.CONDITION_MACHINES`.",
+        "One box per condition type, top down in the order a pod's conditions usually turn True, each "
+        "titled with the function that computes it; each True or False state says what makes the "
+        "condition so. Drawn by `podfsm diagram` from `podfsm.model.machines.conditions.CONDITION_MACHINES`.",
         *sections,
     )
 
@@ -182,6 +193,16 @@ def _product_section(name: str, heading: str) -> str:
     from podfsm.diagrams import DIAGRAMS, explore
 
     spec = DIAGRAMS[name]
+    quiet = DIAGRAMS.get(f"{name}-undisturbed")  # the same pod without deletion and eviction
+    before = (
+        [
+            "First the pod's own life, with nobody deleting or evicting it:",
+            diagram_link(quiet.name, f"{quiet.name} state diagram"),
+            "Then everything, deletion and eviction included:",
+        ]
+        if quiet is not None
+        else []
+    )
     assert spec.pod is not None and spec.menu is not None
     product = explore(spec.pod, spec.menu, title=spec.title)
     pod_yaml = yaml.safe_dump(dict(spec.pod), sort_keys=False, default_flow_style=False)
@@ -191,6 +212,7 @@ def _product_section(name: str, heading: str) -> str:
         [
             f"{heading} {spec.title}",
             spec.doc,
+            *before,
             diagram_link(name, f"{name} state diagram"),
             f"{len(product.nodes)} product states, {len(product.edges)} edges ({edges} distinct labels); "
             f"{product.explored} model states explored. The pod:",
@@ -436,6 +458,11 @@ STATUS_PODS: dict[str, dict[str, Any]] = {
 }
 
 
+def _wait(seconds: float) -> dict[str, Any]:
+    """The virtual clock moves on; the kubelet's requeued syncs run on the way."""
+    return {"type": "TimePassed", "seconds": seconds}
+
+
 def _ev(kind: str, container: str = "", **fields: Any) -> dict[str, Any]:
     ev: dict[str, Any] = {"type": kind}
     if container:
@@ -453,6 +480,9 @@ def _start(c: str) -> dict[str, Any]:
 
 def _exit(c: str, code: int, **kw: Any) -> dict[str, Any]:
     return _ev("ContainerExited", c, exitCode=code, **kw)
+
+
+_CRASH_TWICE = (_SCHED, _start("app"), _exit("app", 1), _start("app"), _exit("app", 1))
 
 
 @dataclass(frozen=True)
@@ -537,9 +567,11 @@ STATUS_CATALOGUE: tuple[StatusValue, ...] = (
             StatusExample(
                 "Init:CrashLoopBackOff",
                 "web-init",
-                (_SCHED, _start("init"), _exit("init", 1), _start("init"), _exit("init", 1)),
+                (_SCHED, _start("init"), _exit("init", 1), _start("init"), _exit("init", 1), _wait(10)),
             ),
-            StatusExample("Init:ErrImagePull", "web-init", (_SCHED, _ev("ImagePullFailed", "init"))),
+            StatusExample(
+                "Init:ErrImagePull", "web-init", (_SCHED, _ev("ImagePullFailed", "init"), _wait(10))
+            ),
             StatusExample("Init:Error", "job-init", (_SCHED, _start("init"), _exit("init", 1))),
             StatusExample(
                 "Init:OOMKilled", "job-init", (_SCHED, _start("init"), _exit("init", 137, reason="OOMKilled"))
@@ -571,18 +603,22 @@ STATUS_CATALOGUE: tuple[StatusValue, ...] = (
             StatusExample(
                 "CrashLoopBackOff",
                 "web",
-                (_SCHED, _start("app"), _exit("app", 1), _start("app"), _exit("app", 1)),
+                (_SCHED, _start("app"), _exit("app", 1), _start("app"), _exit("app", 1), _wait(10)),
             ),
-            StatusExample("ErrImagePull", "web", (_SCHED, _ev("ImagePullFailed", "app"))),
+            StatusExample("ErrImagePull", "web", (_SCHED, _ev("ImagePullFailed", "app"), _wait(10))),
             StatusExample(
                 "ImagePullBackOff",
                 "web",
-                (_SCHED, _ev("ImagePullFailed", "app"), _ev("TimePassed", seconds=1)),
+                (_SCHED, _ev("ImagePullFailed", "app"), _wait(10), _ev("ImagePullFailed", "app"), _wait(20)),
             ),
             StatusExample(
-                "InvalidImageName", "web", (_SCHED, _ev("ImagePullFailed", "app", reason="InvalidImageName"))
+                "InvalidImageName",
+                "web",
+                (_SCHED, _ev("ImagePullFailed", "app", reason="InvalidImageName"), _wait(10)),
             ),
-            StatusExample("CreateContainerConfigError", "web", (_SCHED, _ev("ContainerCreateFailed", "app"))),
+            StatusExample(
+                "CreateContainerConfigError", "web", (_SCHED, _ev("ContainerCreateFailed", "app"), _wait(10))
+            ),
         ),
     ),
     StatusValue(
@@ -594,7 +630,9 @@ STATUS_CATALOGUE: tuple[StatusValue, ...] = (
             StatusExample("OOMKilled", "job", (_SCHED, _start("app"), _exit("app", 137, reason="OOMKilled"))),
             StatusExample("StartError", "job", (_SCHED, _ev("ContainerStartFailed", "app"))),
             StatusExample(
-                "ContainerStatusUnknown", "web", (_SCHED, _start("app"), _exit("app", 1), _ev("Evicted"))
+                "ContainerStatusUnknown",
+                "web",
+                (*_CRASH_TWICE, _wait(10), _ev("Evicted")),
             ),
         ),
     ),
@@ -714,14 +752,175 @@ def _invariants_page() -> str:
         "step": "the pod before, the event and the pod after",
         "refusal": "an event the model refused",
     }
-    rows = [(code(inv.name), inv.statement, inv.scope, upstream(inv.upstream)) for inv in invariants.values()]
+
+    def rows(view: str) -> list[tuple[str, ...]]:
+        return [
+            (code(inv.name), inv.statement, inv.scope, upstream(inv.upstream))
+            for inv in invariants.values()
+            if getattr(inv, "view", "model") == view
+        ]
+
+    published, model = rows("published"), rows("model")
     return page(
         "Invariant catalogue",
         docstring(registry),
-        f"{len(rows)} invariants, in catalogue order (`podfsm.verifier.invariants.INVARIANTS`). "
-        "Scope says what "
-        "a predicate reads: " + "; ".join(f"`{k}`: {v}" for k, v in scopes.items()) + ".",
-        table(("Invariant", "Statement", "Scope", "Upstream"), rows),
+        f"{len(published) + len(model)} invariants, in catalogue order "
+        "(`podfsm.verifier.invariants.INVARIANTS`). Scope says what a predicate reads: "
+        + "; ".join(f"`{k}`: {v}" for k, v in scopes.items())
+        + ".",
+        "## Over the published pod\n\n"
+        f"{len(published)} invariants read only what an implementation publishes: the pod objects, the "
+        "time of each observation, and the world's events where they are known. They run on the model's "
+        "rendered pods (the explorer, the stateful test), on a recorded watch stream, and on another "
+        "implementation's output (`check_history`, `check_snapshot`). A `step` one judges the last "
+        "observation of a window in light of the ones before it.",
+        table(("Invariant", "Statement", "Scope", "Upstream"), published),
+        "## Model self-checks\n\n"
+        f"{len(model)} invariants read podfsm's own model state (its machines, back-off entries, pending "
+        "decisions): checks of the model itself, which cannot judge another implementation.",
+        table(("Invariant", "Statement", "Scope", "Upstream"), model),
+    )
+
+
+# ----------------------------------------------------------------------------- mutants
+
+
+def _mutants_page() -> str:
+    """The bug-kind mutants and how the published invariants catch each (explored when generated)."""
+    from podfsm.verifier.mutants import BUG_KINDS, catch
+
+    rows = []
+    for bug in BUG_KINDS:
+        found = catch(bug.mutant)
+        rows.append(
+            (
+                code(bug.mutant.name),
+                bug.kind,
+                bug.mutant.doc,
+                code(found.invariant) if found else "**not caught**",
+                str(len(found.events)) if found else "",
+                code(bug.mutant.configuration),
+            )
+        )
+    return page(
+        "Mutation analysis",
+        "Each mutant below is a change of the model's behaviour that stands for a bug real kubelet-like "
+        "implementations ship (or could): a peer kubelet, kwok's stages, a virtual-kubelet provider, "
+        "and the bugs an audit of podfsm's own catalogue let through. Each is explored breadth first on "
+        "its configuration with the invariants over the published pod alone; the table shows which "
+        "invariant caught it first and the length of the shortest event script that shows it. "
+        "`tests/test_mutants.py` asserts every one is caught with a script of at most 8 events that the "
+        "real model keeps; `podfsm check --mutant NAME --exhaustive` runs one and prints its "
+        "counterexample.",
+        table(("Mutant", "Bug kind", "What is broken", "Caught by", "Events", "Configuration"), rows),
+    )
+
+
+# ----------------------------------------------------------------------------- the interface
+
+CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "interface.md"
+"""The project's public contract, kept beside the repository (``../shared/interface.md``)."""
+
+
+def contract_text() -> str | None:
+    """The contract's Markdown, or None where it is not beside the repository (an installed podfsm)."""
+    try:
+        return CONTRACT.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _contract_events(contract: str) -> list[str]:
+    section = contract.split("## 3.", 1)[-1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `(\w+)` \|", section, re.MULTILINE)
+
+
+def cli_surface() -> dict[str, list[tuple[str, str]]]:
+    """Every ``podfsm`` command with its options: ``command -> [(option strings, help)]``."""
+    import argparse
+
+    from podfsm.cli import COMMANDS, build_parser
+
+    surface: dict[str, list[tuple[str, str]]] = {}
+    for name in COMMANDS:
+        parser = build_parser(name)
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        command = sub.choices[name]
+        surface[name] = [
+            (", ".join(a.option_strings), " ".join((a.help or "").split()))
+            for a in command._actions
+            if a.option_strings and not isinstance(a, argparse._HelpAction)
+        ]
+    return surface
+
+
+@dataclass(frozen=True)
+class Extensions:
+    """What podfsm offers beyond the contract, found by comparing the code with the contract's text."""
+
+    events: tuple[tuple[str, str], ...]  # (event type, doc)
+    commands: tuple[tuple[str, str], ...]  # (command, help)
+    options: tuple[tuple[str, str, str], ...]  # (command, option strings, help)
+
+
+def extensions(contract: str) -> Extensions:
+    """podfsm's extensions of ``contract``: event types, commands and options the contract does not name."""
+    from podfsm.cli import COMMANDS
+    from podfsm.model.events import EVENT_TYPES
+
+    named = set(_contract_events(contract))
+    events = tuple(
+        (t.model_fields["type"].default, docstring(t).splitlines()[0])
+        for t in EVENT_TYPES
+        if t.model_fields["type"].default not in named
+    )
+    in_contract = set(re.findall(r"`podfsm (\w+)", contract))
+    commands = tuple((n, COMMANDS[n][1]) for n in COMMANDS if n not in in_contract)
+    options = []
+    for name, opts in cli_surface().items():
+        if name not in in_contract:
+            continue
+        for strings, help_text in opts:
+            flags = strings.split(", ")
+            if not any(re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", contract) for f in flags):
+                options.append((name, strings, help_text))
+    return Extensions(events, commands, tuple(options))
+
+
+def _interface_page(contract: str) -> str:
+    ext = extensions(contract)
+    body = contract.split("\n", 1)[1] if contract.startswith("# ") else contract
+    events = table(
+        ("Event type", "What happened"),
+        ((f"[`{e}`](reference/events.md#{e.lower()})", doc) for e, doc in ext.events),
+    )
+    commands = table(("Command", "Does"), ((code(f"podfsm {c}"), h) for c, h in ext.commands))
+    options = table(
+        ("Command", "Option", "Meaning"), ((code(f"podfsm {c}"), code(o), h) for c, o, h in ext.options)
+    )
+    return page(
+        "The public interface",
+        "The names and formats that people outside podfsm may depend on: test suites that import it, "
+        "implementations checked against it, scripts that read its JSON. Sections 1 to 6 are the "
+        "project's contract as written; section 7 lists what podfsm offers beyond it, found by comparing "
+        "the code with the contract (a test keeps this page current). Where the contract mentions "
+        "`reference/` and `conformance/README.md`, it means the project's shared notes on the kubelet and "
+        "`kubectl`, which these pages summarise: the [machine pages](machines/pod-phase.md) and the "
+        "[STATUS vocabulary](reference/kubectl-status.md) for the behaviour, and "
+        "[Conformance cases](conformance.md) for the case format.",
+        body,
+        "## 7. podfsm's extensions",
+        "Additions only: nothing in sections 1 to 6 changes. Event types beyond section 3 "
+        "(each documented with its fields in [the events reference](reference/events.md)):",
+        events,
+        "Commands beyond section 5:",
+        commands,
+        "Options of the section 5 commands that the contract does not name (`podfsm COMMAND --help` "
+        "says the same):",
+        options,
+        "For Python test suites, `podfsm.testing` gathers the Hypothesis strategies, `Lockstep`, the "
+        "state machine, the invariants and the typed event classes; installing podfsm registers its "
+        "pytest plugin and Hypothesis setup hook ([the test-suite guide](guide-test-suite.md)).",
     )
 
 
@@ -736,6 +935,9 @@ MACHINE_PAGES: dict[str, str] = {
     "machines/restart-policy.md": "composed-Always",
 }
 """The machine pages (relative to the docs folder) and one diagram each shows."""
+
+INTERFACE_PAGE = "interface.md"
+"""The public contract plus podfsm's extensions; generated only where the contract is at hand."""
 
 
 def pages() -> dict[str, str]:
@@ -755,7 +957,11 @@ def pages() -> dict[str, str]:
         "reference/events.md": _events_page,
         "reference/kubectl-status.md": _status_page,
         "reference/invariants.md": _invariants_page,
+        "reference/mutants.md": _mutants_page,
     }
+    contract = contract_text()
+    if contract is not None:
+        builders[INTERFACE_PAGE] = lambda: _interface_page(contract)
     return {path: build() for path, build in builders.items()}
 
 
@@ -785,6 +991,8 @@ def stale(docs_dir: str | Path) -> list[str]:
             out.append(f"{rel}: differs from the code")
     for path in sorted(root.rglob("*.md")):
         rel = path.relative_to(root).as_posix()
+        if rel == INTERFACE_PAGE and contract_text() is None:
+            continue  # generated from the contract, which is not here: keep the committed page
         if rel not in expected and path.read_text(encoding="utf-8").startswith(MARKER):
             out.append(f"{rel}: generated by an older podfsm, no longer produced")
     return out
@@ -806,6 +1014,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # ----------------------------------------------------------------------------- mkdocs hook
+
+
+_TABLE = re.compile(r"<table>.*?</table>", re.DOTALL)
+_INLINE_CODE = re.compile(r"<code>(.*?)</code>", re.DOTALL)
+
+
+def unbreakable_words(page_html: str) -> str:
+    """Inline code in tables with each word in a ``<span class="podfsm-word">`` (``nowrap`` in the
+    site's CSS): a cell's line may break between words, and at the ``<wbr>`` of :func:`path_code`,
+    but never at a hyphen inside a name such as ``ready-implies-running``."""
+
+    def words(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        if re.search(r"<(?!wbr>)", inner):  # other markup inside: leave it as it is
+            return m.group(0)
+        parts = re.split(r"( +)", inner)
+        return (
+            "<code>"
+            + "".join(f'<span class="podfsm-word">{p}</span>' if p.strip() else p for p in parts)
+            + "</code>"
+        )
+
+    return _TABLE.sub(lambda t: _INLINE_CODE.sub(words, t.group(0)), page_html)
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """mkdocs hook: table cells never break an identifier (:func:`unbreakable_words`)."""
+    return unbreakable_words(html)
 
 
 def on_files(files: Any, config: Any) -> Any:

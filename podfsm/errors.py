@@ -6,6 +6,8 @@
      ├── ManifestError           a file or object that cannot be loaded (syntax, kind, required field)
      │    └── AdmissionError     a manifest the API server would reject (all field errors at once)
      ├── InvalidPod              input to an oracle function that is not a pod at all
+     ├── InvalidArgument         a keyword argument of the wrong type or value (``now=``, ``feature_gates=``)
+     ├── OutputError             a file or standard output that cannot be written
      ├── IllegalEvent            an event that cannot happen in the model's current state
      ├── DefinitionError         a machine or table definition that fails its checks at import
      └── UsageError              a command line that does not make sense
@@ -60,6 +62,30 @@ class InvalidPod(PodFSMError, ValueError):
         self.problem = problem
         self.where = where
         super().__init__(f"{where}: {problem}")
+
+
+class InvalidArgument(PodFSMError, TypeError, ValueError):
+    """An argument of a public function with the wrong type or value; ``argument`` names it.
+
+    Both a ``TypeError`` and a ``ValueError``, so code that caught either before still does.
+    """
+
+    def __init__(self, argument: str, problem: str) -> None:
+        self.argument = argument
+        self.problem = problem
+        super().__init__(f"{argument}: {problem}")
+
+
+class OutputError(PodFSMError):
+    """An output that cannot be written: ``target`` is the path (or ``standard output``).
+
+    Raised by :func:`podfsm._io.write_atomic`, which leaves the old file (if any) untouched.
+    """
+
+    def __init__(self, target: str, problem: str) -> None:
+        self.target = target
+        self.problem = problem
+        super().__init__(f"{target}: cannot write: {problem}")
 
 
 class IllegalEvent(PodFSMError):

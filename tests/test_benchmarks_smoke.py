@@ -33,8 +33,22 @@ POSITIVE: dict[str, tuple[str, ...]] = {
         "subject_rss_mb",
         "mem_ratio",
         "target",
+        "mem_target",
+        "watch_short_rss_mb",
+        "watch_long_rss_mb",
+        "watch_ratio",
+        "watch_target",
     ),
     "simulate": ("events", "baseline_us", "subject_us", "apply_us", "render_us", "ratio", "target"),
+    "stream": (
+        "events",
+        "subject_events",
+        "baseline_rss_mb",
+        "subject_rss_mb",
+        "mem_ratio",
+        "subject_us",
+        "target",
+    ),
     "explorer": ("configurations", "explored", "states", "seconds", "states_per_s", "target_s"),
     "stateful": ("machines", "examples", "steps", "seconds", "steps_per_s", "projected_s", "target_s"),
 }
@@ -84,6 +98,9 @@ def test_explorer_rows_cover_the_configurations() -> None:
     assert len(result["rows"]) + len(result["skipped"]) == result["configurations"]
     for row in result["rows"]:
         assert row["states"] > 0 and row["transitions"] >= 0 and row["seconds"] > 0
+    assert result["same_counts"] is True  # the workers' run found the same states
+    memory = result["memory"]
+    assert 0 < memory["bytes_per_state"] < memory["baseline_bytes_per_state"]
 
 
 def test_command_prints_the_table_and_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

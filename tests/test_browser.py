@@ -19,12 +19,14 @@ import http.server
 import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -144,10 +146,10 @@ class Page:
                 out.append(f"log ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}".strip())
         return out
 
-    def screenshot(self, path: Path) -> None:
+    def screenshot(self, path: Path, max_height: int = 8000) -> None:
         metrics = self.send("Page.getLayoutMetrics")
         size = metrics.get("cssContentSize") or metrics["contentSize"]
-        clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 8000), "scale": 1}
+        clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], max_height), "scale": 1}
         data = self.send("Page.captureScreenshot", format="png", captureBeyondViewport=True, clip=clip)[
             "data"
         ]
@@ -229,7 +231,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
 
 
 def _url(base: str, rel: str) -> str:
-    return f"{base}/{rel.removesuffix('.md')}/"
+    return f"{base}/{rel.removesuffix('.md')}.html"
 
 
 @pytest.mark.parametrize("rel", list(MACHINE_PAGES))
@@ -253,7 +255,7 @@ def test_machine_page_diagrams_render(rel: str, server: str, browser: Page) -> N
 
 
 def test_home_page_renders_without_errors(server: str, browser: Page) -> None:
-    browser.open(f"{server}/")
+    browser.open(f"{server}/index.html")
     images = browser.evaluate(DIAGRAM_SIZES_JS)
     browser.screenshot(SCREENSHOTS / "index.png")
     assert images and all(i["naturalWidth"] > 0 and i["width"] > 0 for i in images)
@@ -262,15 +264,136 @@ def test_home_page_renders_without_errors(server: str, browser: Page) -> None:
 
 def test_the_check_sees_a_broken_diagram(site: Path, server: str, browser: Page) -> None:
     """The browser check can fail: a page whose diagram is missing is caught (size 0 and a 404)."""
-    broken = site / "broken-check" / "index.html"
-    broken.parent.mkdir(exist_ok=True)
+    broken = site / "broken-check.html"
     broken.write_text(
-        "<!doctype html><html><body><article><img src='../diagrams/no-such-diagram.svg'></article>"
+        # (a data: icon, so that no late favicon request is logged against the next page)
+        "<!doctype html><html><head><link rel=icon href='data:,'></head><body>"
+        "<article><img src='diagrams/no-such-diagram.svg'></article>"
         "<script>console.error('deliberate')</script></body></html>"
     )
-    browser.open(f"{server}/broken-check/")
+    browser.open(f"{server}/broken-check.html")
     images = browser.evaluate(DIAGRAM_SIZES_JS)
     assert images[0]["naturalWidth"] == 0
     errors = browser.errors()
     assert any("deliberate" in e for e in errors)
     assert any("404" in e or "no-such-diagram" in e for e in errors)
+
+
+# ----------------------------------------------------------------------------- offline: file://
+
+NAV_LINKS_JS = """
+Array.from(document.querySelectorAll('nav.md-nav--primary a.md-nav__link[href]'))
+  .map(a => a.href).filter(h => !h.includes('#'))
+"""
+
+
+def test_site_works_from_file_urls(site: Path, browser: Page) -> None:
+    """Opened as ``build/site/index.html`` (what ``make docs`` says to do), every navigation link
+    opens a page, not a directory listing, and a machine page shows its diagram with no errors."""
+    browser.open((site / "index.html").as_uri())
+    links = browser.evaluate(NAV_LINKS_JS)
+    assert len(links) >= 10, links
+    for href in links:
+        assert href.startswith("file://") and href.endswith(".html"), f"{href}: not a page file"
+        target = Path(urllib.parse.unquote(urllib.parse.urlparse(href).path))
+        assert target.is_file(), f"{href}: no such page in the built site"
+    assert browser.errors() == [], "index.html from file:// logged errors"
+    browser.open((site / "machines" / "pod-phase.html").as_uri())
+    images = browser.evaluate(DIAGRAM_SIZES_JS)
+    assert images and all(i["naturalWidth"] > 0 for i in images), images
+    assert browser.errors() == [], "a machine page from file:// logged errors"
+
+
+# ----------------------------------------------------------------------------- readable at two widths
+
+WIDTHS = {"laptop": (1280, 800), "phone": (390, 844)}
+MIN_TEXT_PX = 10.0  # the smallest diagram text a reader is asked to read, in CSS pixels
+_FONT = re.compile(r'font-size="([0-9.]+)"')
+_VIEWBOX = re.compile(r'viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+) [0-9.]+"')
+
+PAGE_FACTS_JS = """
+(async () => {
+  const imgs = Array.from(document.querySelectorAll('article img'));
+  await Promise.all(imgs.map(i => i.complete ? null
+      : new Promise(done => { i.addEventListener('load', done); i.addEventListener('error', done); })));
+  // a table's inline code may wrap only where the page allows it (<wbr> after a "/" of a path):
+  // each run of text between those points must sit on one line
+  const lines = node => {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    return new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size;
+  };
+  const broken = [];
+  for (const c of document.querySelectorAll('article table code')) {
+    const walker = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      if (t.textContent.trim() && lines(t) > 1) broken.push(c.textContent);
+    }
+  }
+  return {
+    diagrams: imgs.map(i => ({src: i.getAttribute('src'), width: i.getBoundingClientRect().width})),
+    brokenIdentifiers: broken,
+  };
+})()
+"""
+
+
+def diagram_text_px(svg: str, rendered_width: float) -> float:
+    """The height in CSS pixels of the smallest text of an SVG drawn ``rendered_width`` pixels wide."""
+    fonts = [float(f) for f in _FONT.findall(svg)]
+    viewbox = _VIEWBOX.search(svg)
+    if not fonts or viewbox is None:
+        return float("inf")
+    return min(fonts) * rendered_width / float(viewbox.group(1))
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every page of the built site, relative to it (not the 404 page nor the checks' own pages)."""
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if p.name != "404.html"
+        and not p.relative_to(site).as_posix().startswith(("assets/", "broken-check", "shrunk-check"))
+    )
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_every_page_is_readable(width: str, site: Path, server: str, browser: Page) -> None:
+    """Every page at a laptop and a phone width: each diagram's smallest text renders at least
+    :data:`MIN_TEXT_PX` high, and no identifier in a table is broken across lines. A screenshot of
+    each page is saved under ``build/screenshots/<width>/``."""
+    w, h = WIDTHS[width]
+    browser.send("Emulation.setDeviceMetricsOverride", width=w, height=h, deviceScaleFactor=1, mobile=w < 600)
+    problems: list[str] = []
+    try:
+        for rel in site_pages(site):
+            browser.open(f"{server}/{rel}")
+            facts = browser.evaluate(PAGE_FACTS_JS)
+            browser.screenshot(
+                SCREENSHOTS / width / rel.replace("/", "-").replace(".html", ".png"), max_height=2 * h
+            )
+            for d in facts["diagrams"]:
+                svg_path = (site / rel).parent / d["src"]
+                if svg_path.suffix != ".svg" or not svg_path.is_file():
+                    continue
+                px = diagram_text_px(svg_path.read_text(encoding="utf-8"), d["width"])
+                if px < MIN_TEXT_PX:
+                    problems.append(f"{rel}: {d['src']} text is {px:.1f} px high at {width} width")
+            problems += [f"{rel}: identifier {c!r} broken across lines" for c in facts["brokenIdentifiers"]]
+    finally:
+        browser.send("Emulation.clearDeviceMetricsOverride")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_readability_check_sees_a_shrunken_diagram(site: Path, server: str, browser: Page) -> None:
+    """The size check can fail: a diagram squeezed into 300 px has text far below the limit."""
+    page = site / "shrunk-check.html"
+    page.write_text(
+        "<!doctype html><html><head><link rel=icon href='data:,'></head><body><article>"
+        "<img src='diagrams/composed-init-Always.svg' style='width:300px'></article></body></html>"
+    )
+    browser.open(f"{server}/shrunk-check.html")
+    facts = browser.evaluate(PAGE_FACTS_JS)
+    svg = (site / "diagrams" / "composed-init-Always.svg").read_text(encoding="utf-8")
+    assert facts["diagrams"][0]["width"] == 300
+    assert diagram_text_px(svg, 300) < MIN_TEXT_PX

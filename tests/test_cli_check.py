@@ -45,8 +45,9 @@ def test_exhaustive_standard_configurations_print_the_figures(capsys: pytest.Cap
     assert status == 0
     lines = out.splitlines()
     assert lines[1].split() == ["POD", "STATES", "TRANSITIONS", "DEPTH", "SECONDS", "STATES/S", "RESULT"]
-    rows = {line.split()[0]: line.split() for line in lines[2:]}
+    rows = {line.split()[0]: line.split() for line in lines[2:-1]}
     assert set(rows) == {"never-1c", "always-3c", "onfailure-3c", "never-3c", "total"}
+    assert "fingerprint collision probability (TLC's optimistic estimate)" in lines[-1]
     for name in ("never-1c", "always-3c"):
         assert int(rows[name][1]) == COUNTS[name]["distinctStates"]
         assert int(rows[name][2]) == COUNTS[name]["transitions"]
@@ -94,7 +95,8 @@ def test_a_mutant_fails_with_a_counterexample_simulate_replays(
     with mutant.active():
         assert main(["simulate", str(pod_file), str(events_file), "-o", "json"]) == 0
     steps = json.loads(capsys.readouterr().out)
-    assert "waiting" in steps[-1]["pod"]["status"]["containerStatuses"][0]["state"]
+    # restarted: the exit stays shown (terminated) until the new instance runs, the pod stays Running
+    assert steps[-1]["pod"]["status"]["phase"] == "Running"
 
 
 def test_hypothesis_run_on_a_manifest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -177,3 +179,66 @@ def test_a_bad_bounds_annotation_exits_2(tmp_path: Path, capsys: pytest.CaptureF
     path.write_text(json.dumps(bad))
     status, _, err = run(capsys, "--exhaustive", str(path))
     assert status == 2 and "podfsm.io/explore" in err
+
+
+def test_exhaustive_workers_and_memory_limit_keep_the_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--workers 2 --memory-limit 1K``: two processes, the frontier on disk, the pinned figures."""
+    status, out, _ = run(
+        capsys,
+        "--exhaustive",
+        "--configuration",
+        "always-1s-1c",
+        "--workers",
+        "2",
+        "--memory-limit",
+        "1K",
+        "--spill-dir",
+        str(tmp_path),
+        "-o",
+        "json",
+    )
+    assert status == 0
+    report = json.loads(out)
+    [row] = report["configurations"]
+    assert {k: row[k] for k in COUNTS["always-1s-1c"]} == COUNTS["always-1s-1c"]
+    assert report["totals"]["workers"] == 2 and row["fingerprintCollisionProbability"] > 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "problem"),
+    [
+        (["--exhaustive", "--memory-limit", "lots"], "not a size: 'lots'"),
+        (["--exhaustive", "--workers", "0"], "must be at least 1"),
+        (["--exhaustive", "--mutant", "never-restarts-failed", "--ray", "local"], "--ray does not run"),
+    ],
+)
+def test_exhaustive_scale_options_reject_bad_values(
+    argv: list[str], problem: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        status = main(["check", *argv])
+    except SystemExit as exc:  # argparse's own usage errors
+        status = int(exc.code or 0)
+    err = capsys.readouterr().err
+    assert status == 2 and problem in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_cut_exploration_is_cut_in_the_total_too(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 12: `ok (cut)` on a pod row must not turn into a plain `ok` in the total: a total over
+    an exploration stopped at --max-states says only that the states visited were fine."""
+    status, out, _ = run(capsys, "--exhaustive", "--configuration", "never-1c", "--max-states", "5")
+    assert status == 0
+    rows = {line.split()[0]: line for line in out.splitlines()[2:]}
+    assert rows["never-1c"].endswith("ok (cut)")
+    assert rows["total"].endswith("ok (cut)")
+    assert out.splitlines()[0].endswith(" over 1 pod")
+
+
+def test_total_verdict_words() -> None:
+    from podfsm.cli.check import total_verdict
+
+    assert total_verdict(0, complete=True) == "ok"
+    assert total_verdict(1, complete=True) == "1 violation"
+    assert total_verdict(2, complete=False) == "2 violations (cut)"

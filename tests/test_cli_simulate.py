@@ -30,8 +30,9 @@ def test_timeline(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) 
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["TIME", "EVENT", "PHASE", "READY", "STATUS", "RESTARTS"]
     assert len(lines) == 7
-    assert "CrashLoopBackOff" in lines[5] and "1 (0s ago)" in lines[5]
-    assert lines[6].split()[:2] == ["10s", "TimePassed"]
+    # the exit is shown as Error until the sync 10 s after the refused start publishes CrashLoopBackOff
+    assert "Error" in lines[5] and "1 (0s ago)" in lines[5]
+    assert lines[6].split()[:2] == ["10s", "TimePassed"] and "CrashLoopBackOff" in lines[6]
 
 
 def test_json_is_deterministic_and_shaped(

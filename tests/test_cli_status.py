@@ -87,11 +87,14 @@ def test_several_files_and_stdin_make_one_table(
     ]
 
 
-def test_no_pods(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_file_with_no_pods_is_exit_2_naming_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Issue 11: a file with no pods is a mistake (exit 2 naming the file), for every command."""
     empty = tmp_path / "empty.yaml"
     empty.write_text("---\n")
-    assert status(capsys, str(empty)) == (0, "", "No resources found\n")
-    assert status(capsys, "-o", "json", str(empty)) == (0, "[]\n", "")
+    for args in ((str(empty),), ("-o", "json", str(empty))):
+        code, out, err = status(capsys, *args)
+        assert (code, out) == (2, "")
+        assert err.count("\n") == 1 and f"{empty}: no pods in the file" in err
 
 
 # --------------------------------------------------------------------------------------------
@@ -101,12 +104,13 @@ def test_no_pods(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
 def test_json_has_the_interface_fields(capsys: pytest.CaptureFixture[str]) -> None:
     entries = status_json(capsys, PODS, *NOW)
     assert [list(e) for e in entries] == [
-        ["name", "namespace", "phase", "ready", "status", "restarts", "conditions", "lint"]
+        ["name", "namespace", "phase", "computedPhase", "ready", "status", "restarts", "conditions", "lint"]
     ] * 5
     assert entries[0] == {
         "name": "web-1",
         "namespace": "default",
         "phase": "Running",
+        "computedPhase": "Running",
         "ready": "1/1",
         "status": "Running",
         "restarts": "2 (10m ago)",
@@ -122,7 +126,7 @@ def test_json_has_the_interface_fields(capsys: pytest.CaptureFixture[str]) -> No
 
 def test_json_phase_and_conditions_are_the_oracles(capsys: pytest.CaptureFixture[str]) -> None:
     by_name = {e["name"]: e for e in status_json(capsys, PODS, *NOW)}
-    assert by_name["backup-28391"]["phase"] == "Succeeded"
+    assert by_name["backup-28391"]["computedPhase"] == "Succeeded"
     assert by_name["api-7f9c"]["conditions"]["Initialized"] == "False"
     # not bound to a node: PodScheduled is the scheduler's, echoed from the object
     assert by_name["big-job"]["conditions"]["PodScheduled"] == "False"
@@ -147,6 +151,7 @@ def test_lint_findings_in_json(capsys: pytest.CaptureFixture[str]) -> None:
             "recorded": "Running",
             "expected": "Succeeded",
             "message": "status.phase is Running but the kubelet's getPhase gives Succeeded",
+            "severity": "warning",
         }
     ]
     assert lint["wrong-ready"] == [
@@ -156,11 +161,15 @@ def test_lint_findings_in_json(capsys: pytest.CaptureFixture[str]) -> None:
             "expected": "False",
             "message": "condition Ready is True but the kubelet computes False "
             "(ContainersNotReady: containers with unready status: [app])",
+            "severity": "warning",
         }
     ]
     assert lint["wrong-terminal"][0]["expected"] == "Failed"
     assert "podIsTerminal" in lint["wrong-terminal"][0]["message"]
-    assert lint["evicted"] == []  # Failed with a reason: forced by the eviction manager
+    # Failed with a reason: forced by the eviction manager; the disagreement is an info, not a warning
+    assert [(f["severity"], f["recorded"], f["expected"]) for f in lint["evicted"]] == [
+        ("info", "Failed", "Running")
+    ]
     assert lint["consistent"] == []
 
 
@@ -250,3 +259,151 @@ def test_python_m_podfsm_status(tmp_path: Path) -> None:
     )
     assert (failed.returncode, failed.stdout) == (2, "")
     assert failed.stderr == f"podfsm status: {bad}: line 1, column 25: not valid JSON: Expecting value\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Published phase and computed phase (issue 12 item 5)
+
+
+def test_json_phase_is_the_published_one_and_computed_phase_is_getphases(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An evicted pod: the kubelet publishes Failed (pkg/kubelet/eviction/eviction_manager.go:evictPod
+    via killPodNow, status.reason Evicted) while kubelet_pods.go:getPhase on its container statuses
+    alone (restartPolicy Always, the container would be restarted) gives Running."""
+    by_name = {e["name"]: e for e in status_json(capsys, LINT, *NOW)}
+    evicted = by_name["evicted"]
+    assert (evicted["phase"], evicted["computedPhase"], evicted["status"]) == (
+        "Failed",
+        "Running",
+        "Completed",
+    )
+    assert evicted["lint"][0]["severity"] == "info"
+    assert "Evicted" in evicted["lint"][0]["message"]
+    assert by_name["wrong-phase"]["phase"] == "Running"
+    assert by_name["wrong-phase"]["computedPhase"] == "Succeeded"
+
+
+def test_info_findings_are_not_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    """--strict and the table's warnings count only what the kubelet would not have written."""
+    code, _, err = status(capsys, "--strict", str(DATA / "status_lint.yaml"), *NOW)
+    assert code == 1
+    assert "evicted" not in err
+
+
+def test_no_phase_recorded_is_an_empty_phase(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pod = tmp_path / "pod.yaml"
+    pod.write_text("kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a}]\n")
+    (entry,) = status_json(capsys, str(pod), *NOW)
+    assert (entry["phase"], entry["computedPhase"], entry["lint"]) == ("", "Pending", [])
+
+
+# --------------------------------------------------------------------------------------------
+# Output formats (issue 12 item 7)
+
+
+def test_no_headers(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = status(capsys, "--no-headers", PODS, *NOW)
+    assert code == 0
+    assert (
+        out.splitlines()[0] == "web-1          1/1   Running            2 (10m ago)   60m"
+    )  # no header to widen READY
+    assert len(out.splitlines()) == 5
+
+
+def test_output_name_is_kind_slash_name(capsys: pytest.CaptureFixture[str]) -> None:
+    """As `kubectl get pods -o name` (k8s.io/cli-runtime/pkg/printers/name.go): pod/NAME."""
+    code, out, _ = status(capsys, "-o", "name", PODS, *NOW)
+    assert code == 0
+    assert out.splitlines() == [
+        "pod/web-1",
+        "pod/backup-28391",
+        "pod/api-7f9c",
+        "pod/worker-0",
+        "pod/big-job",
+    ]
+
+
+def test_output_yaml_is_the_json_entries(capsys: pytest.CaptureFixture[str]) -> None:
+    import yaml
+
+    code, out, _ = status(capsys, "-o", "yaml", PODS, *NOW)
+    assert code == 0
+    assert yaml.safe_load(out) == status_json(capsys, PODS, *NOW)
+
+
+def test_all_namespaces_always_prints_the_namespace_column(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = status(capsys, "-A", PODS, *NOW)
+    assert code == 0
+    assert out.splitlines()[0].split() == ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    assert out.splitlines()[1].split()[:2] == ["default", "web-1"]
+
+
+# --------------------------------------------------------------------------------------------
+# Watch streams (issue 12 item 2)
+
+_WATCH_POD = (
+    '{{"kind": "Pod", "metadata": {{"name": "w{i}", "creationTimestamp": "2024-01-01T00:00:00Z"}}, '
+    '"spec": {{"containers": [{{"name": "a"}}]}}, "status": {{"phase": "Pending"}}}}\n'
+)
+
+
+def test_a_watch_stream_prints_each_row_as_its_object_arrives(tmp_path: Path) -> None:
+    """`kubectl get pods -w -o json | podfsm status -`: a row per object before the stream ends, as
+    kubectl's watch (staging/src/k8s.io/kubectl/pkg/cmd/get/get.go: watch flushes each event)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for output, first in (([], "NAME"), (["-o", "json"], "[")):
+        child = subprocess.Popen(
+            [sys.executable, "-m", "podfsm", "status", *output, "-", *NOW],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
+        assert child.stdin is not None and child.stdout is not None
+        try:
+            child.stdin.write(_WATCH_POD.format(i=0))
+            child.stdin.flush()
+            # the stream is still open: the first row must come now, not at the end
+            assert child.stdout.readline().startswith(first)
+            assert "w0" in child.stdout.readline()
+            child.stdin.write(_WATCH_POD.format(i=1))
+            child.stdin.flush()
+            assert "w1" in child.stdout.readline()
+        finally:
+            child.stdin.close()
+            child.wait(timeout=60)
+        assert child.returncode == 0
+
+
+def test_a_watch_stream_widens_columns_but_never_narrows_them(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows printed as they arrive cannot be laid out against later rows; a column only grows."""
+    pods = "".join(_WATCH_POD.format(i=i) for i in (1, 22222222222222, 3))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(pods))
+    code, out, _ = status(capsys, "-", *NOW)
+    assert code == 0
+    assert out.splitlines() == [
+        "NAME   READY   STATUS    RESTARTS   AGE",
+        "w1     0/1     Pending   0          60m",
+        "w22222222222222   0/1     Pending   0          60m",
+        "w3                0/1     Pending   0          60m",
+    ]
+
+
+def test_progress_on_a_terminal_for_large_files_only(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12 item 1: a progress line (bytes read, pods) for a file large enough to take a while,
+    on standard error, never mixed into standard output; none for small files."""
+    import podfsm.cli.status as status_module
+
+    monkeypatch.setenv("PODFSM_PROGRESS", "1")
+    code, out, err = status(capsys, PODS, *NOW)
+    assert code == 0 and "reading" not in err
+    monkeypatch.setattr(status_module, "_PROGRESS_BYTES", 0)
+    code, progress_out, err = status(capsys, PODS, *NOW)
+    assert code == 0 and "reading" in err
+    assert progress_out == out

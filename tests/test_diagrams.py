@@ -44,12 +44,12 @@ def edges(dot: str) -> dict[tuple[str, str], list[str]]:
     for m in _EDGE.finditer(dot):
         label = re.search(r'label=("(?:[^"\\]|\\.)*"|\S+)', m.group(3))
         text = _unquote(label.group(1)) if label else ""
-        out[(_unquote(m.group(1)), _unquote(m.group(2)))] = text.split("\\n")
+        out[(_unquote(m.group(1)), _unquote(m.group(2)))] = diagrams.unwrap_label(text)
     return out
 
 
 def node_labels(dot: str) -> dict[str, str]:
-    return {_unquote(m.group(1)): m.group(2).replace("\\l", "\n").strip() for m in _NODE.finditer(dot)}
+    return {_unquote(m.group(1)): re.sub(r"\\[ln]", "\n", m.group(2)).strip() for m in _NODE.finditer(dot)}
 
 
 @pytest.fixture(scope="module")
@@ -178,11 +178,26 @@ def test_every_row_is_an_edge_with_its_guards(name: str, defn: MachineDef) -> No
 
 
 def test_guards_appear_by_name() -> None:
-    dot = build("container-state").source
-    assert "back_off [policy_restarts]" in dot
-    assert "restart [policy_restarts, backoff_allows_now]" in dot
-    dot = build("pod-phase").source
-    assert "sync [initialized, some_running_none_unknown]" in dot
+    rows = [row for labels in edges(build("container-state").source).values() for row in labels]
+    assert "back_off [policy_restarts]" in rows
+    assert "restart [policy_restarts, backoff_allows_now]" in rows
+    rows = [row for labels in edges(build("pod-phase").source).values() for row in labels]
+    assert "sync [initialized, some_running_none_unknown]" in rows
+
+
+def test_long_edge_labels_wrap_at_spaces_only() -> None:
+    """Edge text wraps to stay narrow, never inside an identifier, and unwraps to the row's label."""
+    label = "ContainerExited exitCode=1 → restart [policy_restarts, backoff_allows_now]"
+    wrapped = diagrams.wrap_label(label, 20)
+    lines = wrapped.split("\\l")[:-1]
+    assert len(lines) > 1 and all(len(line) <= 20 or " " not in line.strip() for line in lines)
+    assert {w for line in lines for w in line.split()} == set(label.split())
+    assert diagrams.unwrap_label(wrapped + diagrams.wrap_label("kill", 20)) == [label, "kill"]
+    for name in ("pod-phase", "container-state", "composed-init-Always"):
+        for m in _EDGE.finditer(build(name).source):
+            text = re.search(r'label=("(?:[^"\\]|\\.)*"|\S+)', m.group(3))
+            for line in re.split(r"\\[lnr]", _unquote(text.group(1)) if text else ""):
+                assert len(line) <= diagrams.LABEL_WIDTH or " " not in line.strip(), (name, line)
 
 
 def test_states_carry_kubernetes_spelling() -> None:
@@ -198,11 +213,19 @@ def test_states_carry_kubernetes_spelling() -> None:
 
 def test_conditions_diagram_has_a_box_per_condition_type() -> None:
     dot = build("conditions").source
+    rows = [row for labels in edges(dot).values() for row in labels]
+    labels = node_labels(dot)
     for ctype, defn in CONDITION_MACHINES.items():
-        assert f"label={ctype}" in dot or f'label="{ctype}"' in dot
+        owner = defn.rows[0].upstream.rsplit(":", 1)[-1]
+        assert f'label="{ctype} ({owner})"' in dot  # the box names the function that computes it
         for r in defn.rows:
-            assert r.label in dot
+            assert r.label in rows
+        for state in defn.states:
+            if state.name != defn.initial:  # what makes it True / False, in the state's box
+                assert " ".join(labels[f"{ctype}.{state.name}"].split()) == f"{state.name} {state.doc}"
     assert dot.count("subgraph cluster_") == len(CONDITION_MACHINES)
+    boxes = re.findall(r'label="(\w+) \(', dot)
+    assert boxes == list(reversed(diagrams.CONDITION_ORDER))  # drawn bottom up: reads top down
 
 
 def test_composed_diagrams_cover_each_policy() -> None:
@@ -304,7 +327,7 @@ def test_draw_run_numbers_the_path(tmp_path: Path) -> None:
 def test_draw_run_writes_svg_and_png(tmp_path: Path) -> None:
     steps = podfsm.simulate(POD, RUN)
     svg = diagrams.draw_run(steps, tmp_path / "run.svg").read_text()
-    assert svg.startswith("<?xml") and "5. ContainerExited exitCode=1" in svg
+    assert svg.startswith("<?xml") and ">5. ContainerExited" in svg  # edge text wraps: a line per <text>
     png = diagrams.draw_run(steps, tmp_path / "run.png", context=False).read_bytes()
     assert png.startswith(b"\x89PNG")
 

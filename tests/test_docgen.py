@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,70 @@ def test_rst_to_md() -> None:
     assert docgen.rst_to_md("``x`` and :class:`~podfsm.errors.IllegalEvent`") == "`x` and `IllegalEvent`"
     assert docgen.rst_to_md(":func:`podfsm.simulate`") == "`podfsm.simulate`"
     assert docgen.cell("a | b\nc") == "a \\| b c"
+
+
+def test_interface_page_publishes_the_contract_and_every_extension() -> None:
+    """docs/interface.md is the contract (``../shared/interface.md``) as written plus every event type,
+    command and option of the code that the contract does not name, so readers without ../shared
+    see the whole public surface."""
+    contract = docgen.contract_text()
+    if contract is None:
+        pytest.skip(f"the contract is not beside the repository ({docgen.CONTRACT}): the page is not rebuilt")
+    from podfsm.cli import COMMANDS
+
+    text = (DOCS / docgen.INTERFACE_PAGE).read_text(encoding="utf-8")
+    assert text == docgen.pages()[docgen.INTERFACE_PAGE], "docs/interface.md is stale: run `make diagrams`"
+    for line in contract.splitlines()[1:]:
+        assert line in text  # the contract as written
+    ext = docgen.extensions(contract)
+    named = docgen._contract_events(contract)
+    assert "Scheduled" in named and "NodeLost" in named
+    assert sorted([*named, *(e for e, _ in ext.events)]) == sorted(EVENT_TYPE_NAMES)
+    assert {e for e, _ in ext.events} >= {"SchedulingGatesRemoved", "PodConditionSet"}
+    assert {c for c, _ in ext.commands} >= {"check", "schedule"}
+    assert not {c for c, _ in ext.commands} & {"simulate", "status", "conformance", "diagram"}
+    assert set(COMMANDS) == {c for c, _ in ext.commands} | set(re.findall(r"`podfsm (\w+)", contract))
+    options = {(c, o) for c, o, _ in ext.options}
+    assert ("simulate", "--nodes") in options and ("status", "--strict") in options
+    assert ("conformance", "--program") not in options  # the contract names it
+    for command, option, _ in ext.options:
+        assert f"| `podfsm {command}` | `{option}` |" in text
+
+
+def test_extensions_are_found_from_the_code() -> None:
+    """A contract that names fewer things makes more of the code an extension: nothing is hand-listed."""
+    contract = (
+        "# c\n\n## 3. Lifecycle events\n\n| type |\n| --- |\n| `Scheduled` | x |\n\n## 5.\n`podfsm status`\n"
+    )
+    ext = docgen.extensions(contract)
+    assert "Scheduled" not in {e for e, _ in ext.events} and "NodeLost" in {e for e, _ in ext.events}
+    assert "simulate" in {c for c, _ in ext.commands} and "status" not in {c for c, _ in ext.commands}
+    assert {c for c, _, _ in ext.options} == {"status"}
+
+
+def test_interface_page_is_kept_where_the_contract_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(docgen, "CONTRACT", tmp_path / "no-such" / "interface.md")
+    assert docgen.INTERFACE_PAGE not in docgen.pages()
+    docgen.write(tmp_path)
+    (tmp_path / docgen.INTERFACE_PAGE).write_text(docgen.MARKER + "\n\n# The public interface\n")
+    assert docgen.stale(tmp_path) == []  # not reported as left over
+
+
+def test_table_code_keeps_words_whole() -> None:
+    """The site hook wraps each word of a table's inline code, so cells break between words only."""
+    html = (
+        "<p><code>not-in-a-table</code></p><table><tr><td><code>ready-implies-running</code> and "
+        "<code>pod_phase(pod, *, now=None)</code> <code>pkg/<wbr>x.go<wbr>:f</code> <code><b>x y</b></code>"
+        "</td></tr></table>"
+    )
+    out = docgen.unbreakable_words(html)
+    assert "<p><code>not-in-a-table</code></p>" in out
+    assert '<code><span class="podfsm-word">ready-implies-running</span></code>' in out
+    assert (
+        '<code><span class="podfsm-word">pod_phase(pod,</span> <span class="podfsm-word">*,</span> '
+        '<span class="podfsm-word">now=None)</span></code>'
+    ) in out
+    assert '<span class="podfsm-word">pkg/<wbr>x.go<wbr>:f</span>' in out
+    assert "<code><b>x y</b></code>" in out  # other markup inside is left alone

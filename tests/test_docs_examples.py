@@ -2,12 +2,14 @@
 
 Every fenced ```python block in ``docs/**/*.md`` runs; the blocks of one page share a namespace
 and run top to bottom, in a temporary working folder, and every ``test_*`` function a block
-defines is called right after it. A block preceded by the line ``<!-- docs-test: skip -->``
-is left out (use it rarely, and say why next to it).
+defines is called right after it, with pytest's fixtures for its parameters (such as the
+``pod_lockstep`` fixture of podfsm's own pytest plugin), as pytest would call it. A block preceded
+by the line ``<!-- docs-test: skip -->`` is left out (use it rarely, and say why next to it).
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 import textwrap
 from pathlib import Path
@@ -53,7 +55,9 @@ def test_the_docs_have_examples() -> None:
 
 
 @pytest.mark.parametrize("page", _pages(), ids=lambda p: p.relative_to(DOCS).as_posix())
-def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_examples_run(
+    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": f"docs_example_{page.stem.replace('-', '_')}"}
     rel = page.relative_to(DOCS).as_posix()
@@ -64,4 +68,25 @@ def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
         for name in [n for n in namespace if n not in before and n.startswith("test_")]:
             fn = namespace[name]
             if callable(fn):
-                fn()
+                fixtures = {p: request.getfixturevalue(p) for p in inspect.signature(fn).parameters}
+                fn(**fixtures)
+
+
+def test_the_test_suite_guide_uses_the_public_testing_module() -> None:
+    """The guide shows the strategies, the plugin's fixtures, ``Lockstep`` and the typed events, all
+    imported from ``podfsm.testing``; no reader is sent to a module called ``pytest_plugin``."""
+    import podfsm.testing as testing
+    from podfsm.model import events
+    from podfsm.verifier import pytest_plugin, stateful, strategies
+
+    guide = (DOCS / "guide-test-suite.md").read_text(encoding="utf-8")
+    assert "pytest_plugin" not in guide
+    for name in ("Lockstep", "pod_specs", "event_scripts", "pods_with_status", "ContainerExited"):
+        assert name in guide and getattr(testing, name) is not None
+    for fixture in ("pod_lockstep", "pod_model", "podfsm_invariants"):
+        assert f"`{fixture}`" in guide
+    assert testing.Lockstep is pytest_plugin.Lockstep
+    assert testing.pod_specs is strategies.pod_specs
+    assert testing.PodLifecycleMachine is stateful.PodLifecycleMachine
+    assert {t.__name__ for t in events.EVENT_TYPES} <= set(testing.__all__)
+    assert sorted(testing.__all__) == sorted(n for n in testing.__all__ if hasattr(testing, n))

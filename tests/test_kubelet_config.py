@@ -36,6 +36,10 @@ def _delays(config: KubeletConfig | None, crashes: int = 9) -> list[float]:
             assert rec.restart_at is not None
             out.append(rec.restart_at - m.now)
             m.apply(wait(rec.restart_at - m.now))
+            if rec.state != "Waiting":
+                # a delay shorter than 10 s ends at the pod worker's requeued sync (issue 10)
+                assert m.resync_at is not None
+                m.apply(wait(m.resync_at - m.now))
         m.apply(start("app"))
     return out
 
@@ -110,7 +114,8 @@ def test_bad_configurations_name_the_field(obj: Any, where: str) -> None:
 
 
 def test_simulate_takes_the_configuration_as_a_mapping() -> None:
-    script = [SCHED, start("app"), exit_("app", 1), start("app"), exit_("app", 1)]
+    # the requeued sync 10 s after the refused start publishes CrashLoopBackOff (issue 10)
+    script = [SCHED, start("app"), exit_("app", 1), start("app"), exit_("app", 1), wait(10)]
     kc = {"featureGates": {"ReduceDefaultCrashLoopBackOffDecay": True, "KubeletCrashLoopBackOffMax": False}}
     steps = podfsm.simulate(pod("Always"), script, kubelet_config=kc)
     waiting = steps[-1].pod["status"]["containerStatuses"][0]["state"]["waiting"]
@@ -120,7 +125,8 @@ def test_simulate_takes_the_configuration_as_a_mapping() -> None:
 def _files(tmp_path: Path, config: str) -> list[str]:
     pf, ev, kc = tmp_path / "pod.yaml", tmp_path / "ev.yaml", tmp_path / "kc.yaml"
     pf.write_text(yaml.safe_dump(pod("Always")))
-    ev.write_text(yaml.safe_dump([SCHED, start("app"), exit_("app", 1), start("app"), exit_("app", 1)]))
+    script = [SCHED, start("app"), exit_("app", 1), start("app"), exit_("app", 1), wait(10)]
+    ev.write_text(yaml.safe_dump(script))
     kc.write_text(config)
     return [str(pf), str(ev), "--kubelet-config", str(kc)]
 

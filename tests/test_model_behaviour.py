@@ -48,6 +48,9 @@ def test_init_failure_is_retried_with_backoff_under_always_and_onfailure(policy:
         exit_("init", 1),
     )
     assert m.phase == "Pending"
+    # reasonCache: the refused start's CrashLoopBackOff is published at the next sync (10 s later)
+    assert kubectl_columns(m.render()).status == "Init:Error"
+    m.apply(wait(10))
     assert kubectl_columns(m.render()).status == "Init:CrashLoopBackOff"
     assert status_of(m, "init")["restartCount"] == 1
 
@@ -114,18 +117,24 @@ def test_crash_loop_delays_are_0_10_20_40_80_160_300_300() -> None:
 
 
 def test_crash_loop_back_off_shows_and_cannot_be_started_early() -> None:
+    """convertToAPIContainerStatuses + reasonCache: the exit is shown terminated until the sync
+    after the refused start (pod_workers.go requeues it after 10 s) publishes CrashLoopBackOff."""
     m = run(pod("Always"), SCHED, start("app"), exit_("app", 1), start("app"), exit_("app", 1))
+    cs = status_of(m, "app")
+    assert cs["state"]["terminated"]["exitCode"] == 1
+    assert cs["restartCount"] == 1
+    assert cs["lastState"]["terminated"]["exitCode"] == 1  # the run before
+    with pytest.raises(IllegalEvent, match="CrashLoopBackOff"):
+        m.apply(start("app"))
+    m.apply(wait(9.5))
+    assert "terminated" in status_of(m, "app")["state"]
+    m.apply(wait(0.5))
     cs = status_of(m, "app")
     assert cs["state"]["waiting"]["reason"] == "CrashLoopBackOff"
     assert cs["state"]["waiting"]["message"].startswith(
         "back-off 10s restarting failed container=app pod=p_default("
     )
     assert cs["lastState"]["terminated"]["exitCode"] == 1
-    with pytest.raises(IllegalEvent, match="CrashLoopBackOff"):
-        m.apply(start("app"))
-    m.apply(wait(9.5))
-    assert status_of(m, "app")["state"]["waiting"]["reason"] == "CrashLoopBackOff"
-    m.apply(wait(0.5))
     m.apply(start("app"))
 
 
@@ -155,26 +164,39 @@ def test_back_off_resets_after_ten_minutes_of_running() -> None:
 def test_image_pull_back_off_window_doubles() -> None:
     """images/image_manager.go:EnsureImageExists: ErrImagePull, then ImagePullBackOff in the window."""
     m = run(pod(), SCHED, {"type": "ImagePullFailed", "container": "app"})
-    assert kubectl_columns(m.render()).status == "ErrImagePull"
-    m.apply(wait(1))
-    assert kubectl_columns(m.render()).status == "ImagePullBackOff"
+    # the failed pull is in the reason cache; the sync 10 s later (pod_workers.go) publishes it
+    assert kubectl_columns(m.render()).status == "ContainerCreating"
     with pytest.raises(IllegalEvent):
         m.apply(start("app"))
-    m.apply(wait(9))
+    m.apply(wait(10))
+    assert kubectl_columns(m.render()).status == "ErrImagePull"
     m.apply({"type": "ImagePullFailed", "container": "app"})
     assert m.by_name["app"].retry_at == pytest.approx(m.now + 20)
+    m.apply(wait(10))  # a sync inside the 20 s window: the pull is not tried, ImagePullBackOff cached
+    assert kubectl_columns(m.render()).status == "ErrImagePull"
+    with pytest.raises(IllegalEvent):
+        m.apply(start("app"))
+    m.apply(wait(10))
+    assert kubectl_columns(m.render()).status == "ImagePullBackOff"
+    m.apply(start("app"))
 
 
 def test_invalid_image_name_is_retried_without_back_off() -> None:
     m = run(pod(), SCHED, {"type": "ImagePullFailed", "container": "app", "reason": "InvalidImageName"})
+    m.apply(wait(10))
     assert kubectl_columns(m.render()).status == "InvalidImageName"
     m.apply(start("app"))
 
 
 def test_create_container_config_error_shows_as_the_waiting_reason() -> None:
+    """reasonCache: the failed start's reason is published by the next sync (10 s later)."""
     m = run(pod(), SCHED, {"type": "ContainerCreateFailed", "container": "app"})
+    assert kubectl_columns(m.render()).status == "ContainerCreating"
+    m.apply(wait(10))
     assert kubectl_columns(m.render()).status == "CreateContainerConfigError"
     assert m.phase == "Pending"
+    m.apply(start("app"))
+    assert kubectl_columns(m.render()).status == "Running"
 
 
 # -- probes --------------------------------------------------------------------------------------
@@ -239,6 +261,7 @@ def test_startup_failure_uses_probe_termination_grace_period() -> None:
     app = c("app", startupProbe=probe(failureThreshold=1, terminationGracePeriodSeconds=3))
     m = run(pod("Always", app), SCHED, start("app"), result("app", "startup", False))
     m.apply(wait(3))
+    m.apply(start("app"))  # restarted in the kill's sync; published once seen running
     assert status_of(m, "app")["lastState"]["terminated"]["exitCode"] == 137
 
 

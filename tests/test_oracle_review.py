@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from podfsm.errors import InvalidPod
+from podfsm.errors import InvalidArgument, InvalidPod
 from podfsm.oracle import kubectl_columns, parse_time, pod_phase
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
@@ -64,5 +64,6 @@ def test_objects_of_another_kind_are_not_pods() -> None:
 
 def test_feature_gates_must_be_booleans() -> None:
     pod = {"spec": {"containers": [{"name": "a"}]}}
-    with pytest.raises(InvalidPod, match="ContainerRestartRules"):
+    # issue 11: an argument error names the argument (InvalidArgument), not the pod
+    with pytest.raises(InvalidArgument, match=r"^feature_gates\['ContainerRestartRules'\]: "):
         pod_phase(pod, feature_gates={"ContainerRestartRules": "false"})  # type: ignore[dict-item]

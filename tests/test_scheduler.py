@@ -106,7 +106,7 @@ def test_load_nodes_with_bound_pods_and_capacity_fallback() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("kind: Node\nmetadata: {name: a\n", "bad.yaml: line 3: invalid YAML"),
+        ("kind: Node\nmetadata: {name: a\n", "bad.yaml: line 3, column 1: not valid YAML"),
         ("kind: Service\nmetadata: {name: a}\n", "bad.yaml: object 0: kind 'Service' is not Node or Pod"),
         ("kind: Pod\nspec: {nodeName: a, containers: []}\n", "bad.yaml: no Node objects"),
         (

@@ -8,9 +8,10 @@ draws fresh examples with a random (printed) seed.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, run_state_machine_as_test
 
@@ -93,3 +94,33 @@ def test_the_machine_steps_the_system_under_test_alongside() -> None:
         ),
     )
     assert "Running" in seen and "refused" in seen
+
+
+def test_pods_with_status_failures_come_with_their_script_and_shrink() -> None:
+    """Issue 12: a failing pods_with_status() example notes the manifest and script that made it,
+    replayable with podfsm.simulate, and shrinks to a short script and a pod without extra features."""
+    import podfsm
+    from podfsm.verifier.strategies import pods_with_status
+
+    @settings(
+        max_examples=200,
+        database=None,
+        derandomize=True,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(pods_with_status())
+    def never_running(pod: dict[str, Any]) -> None:
+        assert pod["status"]["phase"] != "Running"
+
+    with pytest.raises(AssertionError) as info:
+        never_running()
+    notes = "\n".join(getattr(info.value, "__notes__", []))
+    assert "replay with `podfsm simulate pod.json events.json`" in notes
+    pod_json = notes.split("--- pod.json\n", 1)[1].split("\n--- events.json\n", 1)[0]
+    events = json.loads(notes.split("--- events.json\n", 1)[1].splitlines()[0])
+    manifest = json.loads(pod_json)
+    assert podfsm.simulate(manifest, events)[-1].pod["status"]["phase"] == "Running"
+    assert events[0]["type"] == "Scheduled" and len(events) <= 4
+    for container in manifest["spec"]["containers"] + manifest["spec"].get("initContainers", []):
+        assert set(container) <= {"name", "image", "restartPolicy"}  # no probe or hook left

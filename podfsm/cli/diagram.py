@@ -24,6 +24,15 @@ def _formats(text: str) -> list[str]:
     return out
 
 
+EXAMPLES = """\
+  # every diagram as SVG into diagrams/
+  podfsm diagram
+
+  # SVG and DOT, only the pod phase machine
+  podfsm diagram --out docs/img --format svg,dot --only pod-phase
+"""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", metavar="DIR", default="diagrams", help="where to write them (default: diagrams)"
@@ -53,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
     formats = [f for group in (args.formats or [["svg"]]) for f in group]
     if not formats:
         raise UsageError("--format needs at least one of " + ", ".join(FORMATS))
-    for path in write_diagrams(args.out, formats, args.only):
+    from podfsm.cli._progress import Progress
+
+    with Progress(f"drawing diagrams into {args.out}"):  # Graphviz takes seconds for all of them
+        paths = write_diagrams(args.out, formats, args.only)
+    for path in paths:
         print(path, file=sys.stdout)
     return 0

@@ -7,6 +7,15 @@ import argparse
 from podfsm.cli.simulate import print_timeline
 from podfsm.examples import load_scenarios, run_scenario
 
+EXAMPLES = """\
+  # run every built-in scenario and check its expectations
+  podfsm examples
+
+  # the scenarios' names, then one of them
+  podfsm examples --list
+  podfsm examples crash-loop-backoff
+"""
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("names", nargs="*", metavar="NAME", help="only these scenarios (default: all)")

@@ -14,6 +14,7 @@ import argparse
 import sys
 
 from podfsm import _io
+from podfsm.cli._text import dump
 from podfsm.errors import ManifestError
 from podfsm.loader import load_pod_dicts
 from podfsm.model.admission import admit
@@ -23,16 +24,29 @@ EXIT_SCHEDULED = 0
 EXIT_NOT_SCHEDULED = 1
 
 
+EXAMPLES = """\
+  # which node kube-scheduler would pick, with every node's score
+  podfsm schedule pod.yaml --nodes nodes.yaml
+
+  # from a cluster dump: nodes and the pods bound to them
+  kubectl get nodes,pods -A -o yaml > cluster.yaml
+  podfsm schedule pod.yaml --nodes cluster.yaml -o json
+"""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("pod", metavar="POD", help="a file holding one Pod (JSON or YAML); - for stdin")
     parser.add_argument(
         "--nodes",
         metavar="NODES",
         required=True,
-        help="Node objects, and Pods bound to them by spec.nodeName (kubectl get nodes,pods -o yaml)",
+        help="Nodes, and Pods bound to them by spec.nodeName (kubectl get nodes,pods -o yaml; - for stdin)",
     )
     parser.add_argument(
-        "-o", "--output", choices=["json"], help="print JSON: the event plus every node's verdict"
+        "-o",
+        "--output",
+        choices=["json", "yaml"],
+        help="print JSON or YAML: the event plus every node's verdict",
     )
     parser.add_argument("--namespace", "-n", metavar="NS", help="the namespace of the create request")
     parser.add_argument(
@@ -45,7 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _read_pod(path: str) -> tuple[dict[str, object], str]:
     source = "<stdin>" if path == "-" else path
-    pods = load_pod_dicts(path, source=source)
+    pods = load_pod_dicts(path, source=source, allow_empty=False)
     if len(pods) != 1:
         raise ManifestError(source, f"expected one Pod, found {len(pods)}")
     return pods[0], source
@@ -68,7 +82,7 @@ def _explain(result: ScheduleResult, pod_ref: str) -> str:
             if v.plugin:
                 reasons = f"{v.plugin}: {reasons}"
             lines.append(f"{v.node:<{width}}  {score:>5}  {reasons}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(_io.escape_control(line) for line in lines) + "\n"  # no input can forge a line
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,10 +91,9 @@ def run(args: argparse.Namespace) -> int:
     nodes = load_nodes(args.nodes)
     result = schedule(pod, nodes)
     meta = pod["metadata"]
-    if args.output == "json":
-        sys.stdout.write(
-            _io.dumps({"pod": {"name": meta["name"], "namespace": meta["namespace"]}, **result.to_dict()})
-        )
+    if args.output:
+        report = {"pod": {"name": meta["name"], "namespace": meta["namespace"]}, **result.to_dict()}
+        sys.stdout.write(dump(report, args.output))
     else:
         sys.stdout.write(_explain(result, f"{meta['namespace']}/{meta['name']}"))
     return EXIT_SCHEDULED if result.verdict == "Scheduled" else EXIT_NOT_SCHEDULED

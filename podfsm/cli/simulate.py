@@ -4,29 +4,47 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
-from podfsm._io import dumps
+from podfsm._io import JSONArrayWriter, escape_control
 from podfsm.cli._files import load_events, load_one_pod
+from podfsm.cli._text import number, yaml_item
 from podfsm.errors import IllegalEvent
-from podfsm.model.simulation import Step, event_summary, simulate
+from podfsm.model.simulation import Step, event_summary, iter_simulate
+
+EXAMPLES = """\
+  # the timeline: time, event, phase, READY, STATUS, RESTARTS
+  podfsm simulate pod.yaml events.yaml
+
+  # every step's whole pod object, as JSON or YAML
+  podfsm simulate pod.yaml events.yaml -o json
+
+  # schedule onto a node list first, and draw the path the run took
+  podfsm simulate pod.yaml events.yaml --nodes nodes.yaml --diagram run.svg
+
+  # the pod from standard input
+  kubectl get pod web -o yaml | podfsm simulate - events.yaml
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("pod", metavar="POD", help="pod manifest (JSON or YAML; - for stdin)")
-    parser.add_argument("events", metavar="EVENTS", help="events script: a YAML/JSON list of events")
+    parser.add_argument(
+        "events", metavar="EVENTS", help="events script: a YAML/JSON list of events; - for stdin"
+    )
     parser.add_argument(
         "-o",
         "--output",
-        choices=("timeline", "json"),
+        choices=("timeline", "json", "yaml"),
         default="timeline",
-        help="timeline (default) or json: an array of {event, pod}",
+        help="timeline (default), or json or yaml: a list of {event, pod}",
     )
     parser.add_argument(
         "--nodes",
         metavar="NODES",
-        help="node list: schedule the pod automatically when no Scheduled event is given",
+        help="node list (- for stdin): schedule the pod automatically when no Scheduled event is given",
     )
     parser.add_argument(
         "--no-admission",
@@ -43,38 +61,82 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def timeline_header() -> str:
-    return f"{'TIME':>7}  {'EVENT':<44} {'PHASE':<10} {'READY':<6} {'STATUS':<26} RESTARTS"
+TIMELINE_HEADERS = ("TIME", "EVENT", "PHASE", "READY", "STATUS", "RESTARTS")
+# The narrowest each column is laid out (TIME is right-aligned); a longer cell widens its column.
+_WIDTHS = (7, 44, 10, 6, 26)
 
 
-def timeline_line(step: Step) -> str:
-    """One line of the timeline: time, event, phase, and kubectl's READY, STATUS, RESTARTS."""
+def timeline_header(widths: Sequence[int] = _WIDTHS) -> str:
+    return _timeline_row(TIMELINE_HEADERS, widths)
+
+
+def timeline_cells(step: Step) -> tuple[str, str, str, str, str, str]:
+    """The cells of one step: time, event, phase, and kubectl's READY, STATUS, RESTARTS.
+
+    Text from the input (container names, reasons, messages) has its control characters
+    escaped, so no input can forge a line or recolour the terminal. Times print as given
+    (``9s``, ``2.5s``, ``1000000s``).
+    """
     from podfsm.oracle import kubectl_columns
 
     model = step.model
     pod = step.pod
     now = model.t0 + timedelta(seconds=step.state.now)
     cols = kubectl_columns(pod, now=now)
-    event = event_summary(step.event) + (" (auto)" if step.automatic else "")
-    t = f"{step.state.now:g}s"
-    phase = pod["status"].get("phase", "")
+    event = escape_control(event_summary(step.event)) + (" (auto)" if step.automatic else "")
+    phase = escape_control(str(pod["status"].get("phase", "")))
     if step.state.gone:
         phase += " (gone)"
-    return f"{t:>7}  {event:<44} {phase:<10} {cols.ready:<6} {cols.status:<26} {cols.restarts}"
+    status = escape_control(cols.status)
+    return (f"{number(step.state.now)}s", event, phase, cols.ready, status, cols.restarts)
 
 
-def print_timeline(steps: list[Step], out: Any = None) -> None:
+def timeline_line(step: Step, widths: Sequence[int] = _WIDTHS) -> str:
+    """One line of the timeline, laid out with ``widths`` (the default: the usual columns)."""
+    return _timeline_row(timeline_cells(step), widths)
+
+
+def _timeline_row(cells: Sequence[str], widths: Sequence[int]) -> str:
+    t, *rest = cells
+    padded = " ".join(cell.ljust(w) for cell, w in zip(rest, widths[1:], strict=False))
+    return f"{t.rjust(widths[0])}  {padded} {rest[-1]}"
+
+
+def timeline_widths(rows: Iterable[Sequence[str]]) -> tuple[int, ...]:
+    """Column widths that fit every row: the usual ones, wider where a cell is longer."""
+    widths = list(_WIDTHS)
+    for row in rows:
+        for i, w in enumerate(widths):
+            widths[i] = max(w, len(row[i]))
+    return tuple(widths)
+
+
+def print_timeline(steps: Iterable[Step], out: Any = None) -> None:
+    """The header, then one line per step, aligned however long an event is.
+
+    The lines are laid out once every step is known; when the steps stop with an error (an
+    illegal event), the steps before it are printed first and the error is raised after them.
+    """
     out = out or sys.stdout
-    print(timeline_header(), file=out)
-    for step in steps:
-        print(timeline_line(step), file=out)
+    rows: list[tuple[str, ...]] = []
+    try:
+        for step in steps:
+            rows.append(timeline_cells(step))
+    finally:
+        widths = timeline_widths(rows)
+        print(timeline_header(widths), file=out)
+        for row in rows:
+            print(_timeline_row(row, widths), file=out)
 
 
 def run(args: argparse.Namespace) -> int:
-    pod = load_one_pod(args.pod)
-    from podfsm.model.events import parse_events
+    if args.diagram:  # a bad file name is refused before the run, not after it
+        from podfsm.diagrams import check_run_path
 
-    events = parse_events(load_events(args.events), source="<stdin>" if args.events == "-" else args.events)
+        check_run_path(args.diagram)
+    pod = load_one_pod(args.pod)
+    events_source = "<stdin>" if args.events == "-" else args.events
+    events = load_events(args.events)
     nodes = None
     if args.nodes:
         from podfsm.model.scheduler import load_nodes
@@ -86,22 +148,46 @@ def run(args: argparse.Namespace) -> int:
         from podfsm.model.kubelet_config import load_kubelet_config
 
         config = load_kubelet_config(args.kubelet_config)
+    # Each step is written as it is computed and then dropped; only --diagram keeps them.
+    kept: list[Step] | None = [] if args.diagram else None
+
+    run_steps = iter_simulate(  # admits, builds and checks every event now, before any output
+        pod,
+        events,
+        nodes=nodes,
+        source=source,
+        admit=not args.no_admission,
+        events_source=events_source,
+        kubelet_config=config,
+    )
+
+    def steps() -> Iterator[Step]:
+        for step in run_steps:
+            if kept is not None:
+                kept.append(step)
+            yield step
+
     failure: IllegalEvent | None = None
     try:
-        steps = simulate(
-            pod, events, nodes=nodes, source=source, admit=not args.no_admission, kubelet_config=config
-        )
+        if args.output == "json":
+            with JSONArrayWriter(sys.stdout) as array:
+                for step in steps():
+                    array.add(step.to_dict())
+        elif args.output == "yaml":
+            written = 0
+            for step in steps():
+                sys.stdout.write(yaml_item(step.to_dict()))
+                written += 1
+            if not written:
+                sys.stdout.write("[]\n")
+        else:
+            print_timeline(steps())
     except IllegalEvent as exc:
         failure = exc
-        steps = list(getattr(exc, "steps", []))
-    if args.output == "json":
-        sys.stdout.write(dumps([s.to_dict() for s in steps]))
-    else:
-        print_timeline(steps)
     if args.diagram:
         from podfsm.diagrams import draw_run
 
-        draw_run(steps, args.diagram, pod=pod)
+        draw_run(kept or [], args.diagram, pod=pod)
     if failure is not None:
         raise failure
     return 0

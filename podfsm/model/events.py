@@ -10,6 +10,11 @@ condition it owns, such as the one a readiness gate names). The "rest of the wor
 could not start a created container: ``StartError``, exit 128), ``SandboxCreateFailed`` (the
 runtime could not create the pod's sandbox) and the termination-message fields of
 ``ContainerExited`` (``message``, ``logTail``).
+
+Fields are bounded as the API bounds them (``exitCode`` an int32, ``gracePeriodSeconds`` an
+int64, ``seconds`` finite), and an event that would take a time the pod shows past
+9999-12-31T23:59:59Z (the last one ``metav1.Time`` can write) is refused by the model, naming the
+event's index and field.
 """
 
 from __future__ import annotations
@@ -71,9 +76,9 @@ class ContainerExited(_Event):
 
     type: Literal["ContainerExited"] = "ContainerExited"
     container: str
-    exit_code: int = Field(alias="exitCode")
+    exit_code: int = Field(alias="exitCode", ge=-(2**31), le=2**31 - 1)  # int32, as in the API
     reason: str | None = None
-    signal: int | None = None
+    signal: int | None = Field(default=None, ge=0, le=2**31 - 1)
     message: str | None = None
     log_tail: str | None = Field(default=None, alias="logTail")
 
@@ -142,7 +147,7 @@ class SpecUpdated(_Event):
 
 
 class ImagePullFailed(_Event):
-    """Pulling the container's image failed."""
+    """Pulling the container's image failed, in a kubelet sync; the reason is published by the next sync."""
 
     type: Literal["ImagePullFailed"] = "ImagePullFailed"
     container: str
@@ -150,7 +155,7 @@ class ImagePullFailed(_Event):
 
 
 class ContainerCreateFailed(_Event):
-    """The runtime could not create the container."""
+    """The runtime could not create the container; the reason is published by the next sync."""
 
     type: Literal["ContainerCreateFailed"] = "ContainerCreateFailed"
     container: str
@@ -158,7 +163,7 @@ class ContainerCreateFailed(_Event):
 
 
 class PostStartHookFailed(_Event):
-    """The container started but its postStart hook failed."""
+    """The container started but its postStart hook failed; it is killed, unpublished, within the start."""
 
     type: Literal["PostStartHookFailed"] = "PostStartHookFailed"
     container: str
@@ -174,17 +179,18 @@ class ProbeResult(_Event):
 
 
 class TimePassed(_Event):
-    """The virtual clock moves on by ``seconds``."""
+    """The virtual clock moves on by ``seconds``; the kubelet's requeued syncs due on the way run
+    (a whole number stays one: ``9`` prints as ``9``)."""
 
     type: Literal["TimePassed"] = "TimePassed"
-    seconds: float = Field(ge=0)
+    seconds: int | float = Field(ge=0, allow_inf_nan=False)
 
 
 class DeletionRequested(_Event):
     """A user deleted the pod; the grace period defaults to the spec's."""
 
     type: Literal["DeletionRequested"] = "DeletionRequested"
-    grace_period_seconds: int | None = Field(default=None, alias="gracePeriodSeconds", ge=0)
+    grace_period_seconds: int | None = Field(default=None, alias="gracePeriodSeconds", ge=0, le=2**63 - 1)
 
 
 class Evicted(_Event):
@@ -193,7 +199,7 @@ class Evicted(_Event):
     type: Literal["Evicted"] = "Evicted"
     message: str | None = None
     # podfsm extension: the kill's grace period (soft eviction: evictionMaxPodGracePeriod); default 1
-    grace_period_seconds: int | None = Field(default=None, alias="gracePeriodSeconds", ge=0)
+    grace_period_seconds: int | None = Field(default=None, alias="gracePeriodSeconds", ge=0, le=2**63 - 1)
 
 
 class PodConditionSet(_Event):

@@ -14,6 +14,7 @@ as it was (the model is restored from the snapshot taken after the previous even
 from __future__ import annotations
 
 import dataclasses
+import math
 import operator
 import uuid
 from collections.abc import Mapping
@@ -66,6 +67,9 @@ from podfsm.vocab import (
 )
 
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
+# The last time an API object can hold: Go's Time.MarshalJSON fails for years past 9999 (RFC 3339
+# has four-digit years), so metav1.Time cannot write anything later.
+LAST_TIME = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 # Crash-loop back-off (pkg/kubelet/kubelet.go; flowcontrol.Backoff with a 600 s expiry).
 CRASH_BACKOFF_INITIAL = 10.0
@@ -76,6 +80,10 @@ IMAGE_BACKOFF_INITIAL = 10.0
 IMAGE_BACKOFF_MAX = 300.0
 IMAGE_BACKOFF_RESET = 600.0
 MIN_GRACE_SECONDS = 2.0  # minimumGracePeriodInSeconds (kuberuntime_container.go:killContainer)
+# pod_workers.go completeWork: a sync that failed (a start refused by a back-off, a start that
+# failed) is requeued after backOffPeriod (kubelet.go, 10 s; the up-to-50 % jitter is not modelled).
+# A sync without error is requeued at the resync interval (1 min), which publishes nothing new here.
+RESYNC_AFTER_ERROR = 10.0
 SIGKILL_EXIT_CODE = 137
 
 KILL_LIVENESS = "LivenessProbe"
@@ -89,6 +97,8 @@ MAX_TERMINATION_MESSAGE_BYTES = 4096  # MaxContainerTerminationMessageLength: th
 MAX_TERMINATION_MESSAGE_LOG_BYTES = 2048  # MaxContainerTerminationMessageLogLength
 MAX_TERMINATION_MESSAGE_LOG_LINES = 80  # MaxContainerTerminationMessageLogLines
 PROBE_KILLS = frozenset({KILL_LIVENESS, KILL_STARTUP})
+# kills whose restart the same sync may start: nothing is published until the new instance is seen
+RESTARTED_IN_KILL_SYNC = PROBE_KILLS | {KILL_SPEC_CHANGED}
 
 _PROBE_ORDER = (ProbeKind.STARTUP, ProbeKind.LIVENESS, ProbeKind.READINESS)
 
@@ -139,6 +149,10 @@ class ContainerState:
     kill_cause: str | None
     probe_runs: tuple[tuple[str, int], ...]
     ever_ran: bool
+    # the kubelet's reason cache (reason_cache.go): why the last start attempt failed; it is
+    # published (``waiting_reason``) at the start of the next sync
+    cache_reason: str = ""
+    cache_message: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,6 +196,7 @@ class PodState:
     deletion_requested_at: float | None = None
     # spec updates applied so far (SpecUpdated): ("activeDeadlineSeconds", n) or ("image", (name, image))
     spec_overrides: tuple[tuple[str, Any], ...] = ()
+    resync_at: float | None = None  # when the pod worker's requeued sync runs (after a failed sync)
 
 
 # PodState's pod-level fields, which PodModel keeps as attributes of the same names (restore copies
@@ -228,6 +243,8 @@ class ContainerRecord:
         "kill_cause",
         "probe_runs",
         "ever_ran",
+        "cache_reason",
+        "cache_message",
     )
 
     def __init__(self, pod: PodModel, spec: ContainerSpec) -> None:
@@ -252,6 +269,8 @@ class ContainerRecord:
         self.kill_cause: str | None = None
         self.probe_runs: tuple[tuple[str, int], ...] = (("", 0), ("", 0), ("", 0))
         self.ever_ran = False
+        self.cache_reason = ""
+        self.cache_message = ""
         # transient inputs for guards during one trigger
         self.pending_reason = ""
         self.decision: Action | None = None
@@ -343,6 +362,8 @@ class PodModel:
         self.crash_backoff_initial, self.crash_backoff_max = self.kubelet_config.crash_loop_back_off()
         meta = manifest.get("metadata") or {}
         self.t0 = _parse_time(meta.get("creationTimestamp"), source) or DEFAULT_START
+        # Virtual seconds after t0 that are still a time metav1.Time can write.
+        self.last_second = (LAST_TIME - self.t0).total_seconds()
         self._time_texts: tuple[datetime, dict[float, str]] = (self.t0, {})  # time()'s memo
         self.uid = str(
             meta.get("uid")
@@ -388,6 +409,7 @@ class PodModel:
         self.stop_started_at: float | None = None
         self.stop_grace: float | None = None
         self.deletion_requested_at: float | None = None
+        self.resync_at: float | None = None
         self._inputs: PhaseInputs | None = None
         self._targets: dict[ConditionType, tuple[str, str, str]] = {}
         if self.bound:
@@ -444,6 +466,7 @@ class PodModel:
             stop_grace=self.stop_grace,
             deletion_requested_at=self.deletion_requested_at,
             spec_overrides=self._spec_overrides,
+            resync_at=self.resync_at,
         )
 
     def restore(self, s: PodState) -> None:
@@ -478,11 +501,30 @@ class PodModel:
             handler = getattr(self, f"_on_{ev.type}")
             handler(ev)
             self._settle()
+            self._check_clock(ev)
         except BaseException:
             self.restore(self._last)
             raise
         self._last = self.snapshot()
         return self._last
+
+    def _check_clock(self, ev: Any) -> None:
+        """Refuse an event that takes a time the pod would show past :data:`LAST_TIME`.
+
+        Raises :class:`ManifestError` with source ``<event>`` and the event's field as location;
+        :func:`podfsm.simulate` replaces them with the events file and ``events[i].field``.
+        """
+        latest = max(self.now, self.deletion_at or 0.0)
+        if latest <= self.last_second:
+            return
+        field = {"TimePassed": "seconds", "DeletionRequested": "gracePeriodSeconds"}.get(ev.type, "type")
+        late_deletion = self.deletion_at is not None and self.deletion_at > self.now
+        what = "the deletion time" if late_deletion else "the clock"
+        raise ManifestError(
+            "<event>",
+            f"{what} would pass {LAST_TIME:%Y-%m-%dT%H:%M:%SZ}, the last time a Kubernetes object can hold",
+            field,
+        )
 
     def _illegal(
         self, ev: Any, problem: str, rec: ContainerRecord | None = None, legal: tuple[str, ...] = ()
@@ -597,59 +639,97 @@ class PodModel:
         self._require_not_stopping(ev, rec)
         self._fire_world(ev, rec, "ContainerStarted")
         self._started(rec)
+        self._sync()  # the PLEG sees the new instance running: the kubelet syncs the pod
 
     def _require_not_stopping(self, ev: Any, rec: ContainerRecord) -> None:
         if self.stopping and rec.state in ctm.NOT_RUNNING:
             raise self._illegal(ev, "the pod is terminating; the kubelet starts no container", rec)
 
-    def _started(self, rec: ContainerRecord) -> None:
-        if rec.ever_ran:  # a new instance: restartCount comes from the newest runtime record
+    def _new_instance(self, rec: ContainerRecord) -> None:
+        """A new instance of the container is the runtime's newest record.
+
+        Its ``restartCount`` is the annotation written at its creation; the newest exited record
+        before it becomes ``lastState`` (convertToAPIContainerStatuses uses the two newest).
+        """
+        if rec.ever_ran:
             rec.restart_count += 1
-        rec.started_at = self.now
-        rec.ever_ran = True
+        if rec.term is not None:
+            rec.last_term = rec.term
         rec.term = None
+        rec.ever_ran = True
+        if rec.spec.is_regular:
+            self.initialized = True
+
+    def _started(self, rec: ContainerRecord) -> None:
+        self._new_instance(rec)
+        rec.kill_cause = None
+        rec.started_at = self.now
+        # a successful start removes the container's entry from the reason cache
+        rec.cache_reason = rec.cache_message = ""
         rec.waiting_reason = rec.waiting_message = ""
         rec.started = ProbeKind.STARTUP not in rec.spec.probes
         # A regular init container is ready only once it exited 0 (prober_manager.go).
         rec.ready = rec.started and not rec.spec.is_init and ProbeKind.READINESS not in rec.spec.probes
         rec.probe_runs = (("", 0), ("", 0), ("", 0))
         rec.retry_at = None
-        if rec.spec.is_regular:
-            self.initialized = True
         self.sandbox_gone = False  # a container runs: the pod has a sandbox
 
     def _on_PostStartHookFailed(self, ev: PostStartHookFailed) -> None:
+        """The container started, its postStart hook failed, and the kubelet kills it.
+
+        Both run inside the kubelet's start of the container (startContainer, killContainer):
+        no status is generated until they return, so the API keeps showing the container as it
+        was before this start (never ``running``), and the phase does not move because of it.
+        """
         self._require_kubelet(ev)
         rec = self._record(ev)
         self._require_not_stopping(ev, rec)
         if not rec.spec.post_start:
             raise self._illegal(ev, "the container has no postStart hook", rec)
         self._fire_world(ev, rec, "PostStartHookFailed")
-        self._started(rec)
         rec.started = rec.ready = False
+        rec.started_at = self.now  # the instance the hook runs in (not published until it is seen)
         self._begin_kill(rec, KILL_POST_START, float(self.spec.grace_seconds))
 
     def _on_ImagePullFailed(self, ev: ImagePullFailed) -> None:
+        """A pull in the kubelet's sync failed: the reason cache gets the error (published next sync)."""
         self._require_kubelet(ev)
         rec = self._record(ev)
         self._require_not_stopping(ev, rec)
         rec.pending_reason = ev.reason
         self._fire_world(ev, rec, "ImagePullFailed")
-        rec.waiting_reason = ev.reason
-        rec.waiting_message = f'failed to pull image "{rec.spec.image}"'
+        rec.cache_reason = ev.reason
+        rec.cache_message = f'failed to pull image "{rec.spec.image}"'
         if rec.state == ctm.IMAGE_PULL_BACK_OFF:
             expired = rec.pull_updated is None or self.now - rec.pull_updated > IMAGE_BACKOFF_RESET
             rec.pull_delay = IMAGE_BACKOFF_INITIAL if expired else min(rec.pull_delay * 2, IMAGE_BACKOFF_MAX)
             rec.pull_updated = self.now
             rec.retry_at = self.now + rec.pull_delay
+        self._requeue()
 
     def _on_ContainerCreateFailed(self, ev: ContainerCreateFailed) -> None:
+        """A start in the kubelet's sync failed: the reason cache gets the error (published next sync)."""
         self._require_kubelet(ev)
         rec = self._record(ev)
         self._require_not_stopping(ev, rec)
         self._fire_world(ev, rec, "ContainerCreateFailed")
-        rec.waiting_reason = ev.reason
-        rec.waiting_message = ""
+        rec.cache_reason = ev.reason
+        rec.cache_message = ""
+        self._requeue()
+
+    def _requeue(self) -> None:
+        """The sync failed: the pod worker runs the next one after backOffPeriod (pod_workers.go).
+
+        Left out when every cached reason is already published and no back-off runs: that sync
+        would publish nothing new.
+        """
+        if any(
+            (r.cache_reason, r.cache_message) != (r.waiting_reason, r.waiting_message)
+            or r.state == ctm.IMAGE_PULL_BACK_OFF
+            for r in self.records
+            if r.state in ctm.NOT_RUNNING
+        ):
+            self.resync_at = self.now + RESYNC_AFTER_ERROR
 
     def _on_ContainerExited(self, ev: ContainerExited) -> None:
         self._require_alive(ev)
@@ -674,6 +754,21 @@ class PodModel:
         message: str | None = None,
         never_started: bool = False,
     ) -> None:
+        """The container's instance is seen exited; the kubelet syncs the pod (PLEG).
+
+        A postStart hook's kill ends the kubelet's start: the start result ``PostStartHookError``
+        goes to the reason cache. A liveness or startup kill and the restart were decided in one
+        sync (:meth:`_after_probe_kill`), and so were a kill for a changed spec (a new image) and
+        its restart, whatever the policy (:meth:`_after_spec_change_kill`). Then the sync
+        generates the status (the exit is shown ``terminated`` unless the reason cache holds why
+        a start failed) and acts (:meth:`_sync`). ``message`` is the termination message;
+        ``never_started`` marks a StartError (the runtime's zero ``startedAt``).
+        """
+        cause = rec.kill_cause
+        if cause == KILL_POST_START:
+            self._new_instance(rec)  # the instance the hook ran in is the newest record now
+            rec.cache_reason = WaitingReason.POST_START_HOOK_ERROR
+            rec.cache_message = ""
         rec.term = Termination(
             exit_code,
             str(reason),
@@ -686,38 +781,158 @@ class PodModel:
         rec.started = False
         rec.ready = rec.spec.is_init and exit_code == 0
         rec.kill_deadline = None
-        cause = rec.kill_cause
         rec.kill_cause = None
-        if self.stopping:
-            rec.decision = Action.KEEP
-        elif cause == KILL_SPEC_CHANGED:
-            # "definition changed": restart whatever the policy, under a new back-off key
-            rec.decision = Action.RESTART
-            rec.bo_delay, rec.bo_updated = 0.0, None
-        else:
-            rec.decision = decide(rec.spec, self.spec.restart_policy, exit_code, cause in PROBE_KILLS)
-        # doBackOff consults the latest *exited* record when the kubelet starts the container. A
-        # probe kill and its restart happen in one SyncPod, whose snapshot still shows the killed
-        # container running, so the record consulted is the exit before it (if any).
-        rec.backoff_ref = rec.last_term if cause in PROBE_KILLS else rec.term
-        if rec.decision is Action.RESTART:
+        if cause in PROBE_KILLS and not self.stopping and self._after_probe_kill(rec):
+            # The kill sync started the new instance: nothing is published in between (the next
+            # status is generated once the new instance is seen), so the API keeps showing the
+            # killed instance running until ContainerStarted.
+            rec.kill_cause = cause
+            return
+        if cause == KILL_SPEC_CHANGED and not self.stopping:
+            self._after_spec_change_kill(rec)
+            rec.kill_cause = cause
+            return
+        self._sync()
+
+    def _after_spec_change_kill(self, rec: ContainerRecord) -> None:
+        """The end of the sync that killed a container whose spec changed (a new image).
+
+        computePodActions ("Container %s definition changed") decided the kill and the restart
+        together, whatever the restart policy. The back-off key includes the container's hash
+        (GetStableKey), so the new spec has no back-off entry: doBackOff lets the start happen
+        and its Next starts the new key's back-off from the newest exited record the sync saw
+        (the run before the killed one). As after a probe kill, nothing is published in between:
+        the API shows the killed instance running until the new one is seen.
+        """
+        rec.bo_delay, rec.bo_updated = 0.0, None
+        rec.decision = Action.RESTART
+        rec.backoff_ref = rec.last_term
+        try:
+            fired = rec.fire("restart")
+            assert fired, "no back-off entry under a new key"
+            if rec.backoff_ref is not None:
+                self._next_backoff(rec, rec.backoff_ref.finished_at)
+            self._recreate(rec)
+        finally:
+            rec.decision = None
+
+    def _after_probe_kill(self, rec: ContainerRecord) -> bool:
+        """The end of the sync that killed a container for a failed liveness or startup probe.
+
+        computePodActions decided the kill and the restart together (restart unless the policy
+        is Never); doBackOff judged that restart against the newest *exited* record the sync saw,
+        the run before the killed one. Refused, the reason cache gets CrashLoopBackOff and the
+        killed container is an ordinary exited one: the next sync judges it by its own exit
+        code and measures its back-off from its own exit (kubernetes/kubernetes#109537).
+        Returns whether the new instance was started.
+        """
+        if decide(rec.spec, self.spec.restart_policy, rec.term.exit_code if rec.term else 0, True) is not (
+            Action.RESTART
+        ):
+            return False
+        rec.decision = Action.RESTART
+        rec.backoff_ref = rec.last_term
+        try:
             if rec.fire("restart"):
                 if rec.backoff_ref is not None:
                     self._next_backoff(rec, rec.backoff_ref.finished_at)
-                self._recreate(rec, WaitingReason.POST_START_HOOK_ERROR if cause == KILL_POST_START else "")
-            else:
-                rec.fire("back_off")
-                assert rec.backoff_ref is not None
-                rec.restart_at = rec.backoff_ref.finished_at + rec.bo_delay
-                rec.last_term, rec.term = rec.term, None
-                rec.waiting_reason = WaitingReason.CRASH_LOOP_BACK_OFF
-                rec.waiting_message = (
-                    f"back-off {_go_duration(rec.bo_delay)} restarting failed container={rec.name} "
-                    f"pod={self.spec.name}_{self.spec.namespace}({self.uid})"
+                self._recreate(rec)
+                return True
+            self._cache_crash_loop(rec)
+            return False
+        finally:
+            rec.decision = None
+
+    def _cache_crash_loop(self, rec: ContainerRecord) -> None:
+        """doBackOff refused the start: the reason cache says CrashLoopBackOff, with the delay."""
+        rec.cache_reason = WaitingReason.CRASH_LOOP_BACK_OFF
+        rec.cache_message = (
+            f"back-off {_go_duration(rec.bo_delay)} restarting failed container={rec.name} "
+            f"pod={self.spec.name}_{self.spec.namespace}({self.uid})"
+        )
+
+    def _sync(self) -> None:
+        """One ``SyncPod`` of the kubelet at ``now``: generate the status, then act.
+
+        The status is generated first (kubelet.go SyncPod; generateAPIPodStatus): every
+        container's published waiting reason becomes what the reason cache holds, from the
+        previous sync's start results. Then computePodActions and doBackOff: an exited container
+        the policy restarts is started at once or refused (CrashLoopBackOff into the cache); a
+        container in back-off is started once its delay has passed; an image pull in back-off
+        is retried once its window has passed (ImagePullBackOff into the cache otherwise). A
+        sync with a failure is requeued after 10 s (:data:`RESYNC_AFTER_ERROR`).
+        """
+        if self.gone or not self.bound or self.stopping or self.node_lost_at is not None:
+            return
+        if self.phase in TERMINAL_PHASES:
+            return
+        for rec in self.records:
+            rec.waiting_reason, rec.waiting_message = rec.cache_reason, rec.cache_message
+        failed = False
+        kill_pod = False
+        for rec in self.records:
+            if rec.state == ctm.TERMINATED and rec.term is not None:
+                action = decide(rec.spec, self.spec.restart_policy, rec.term.exit_code, False)
+                if action is Action.KILL_POD:
+                    kill_pod = True
+                if action is not Action.RESTART:
+                    continue
+                rec.decision = action
+                rec.backoff_ref = rec.term
+                try:
+                    if rec.fire("restart"):
+                        self._next_backoff(rec, rec.term.finished_at)
+                        self._recreate(rec)
+                    else:
+                        rec.fire("back_off")
+                        rec.restart_at = rec.term.finished_at + rec.bo_delay
+                        self._cache_crash_loop(rec)
+                        failed = True
+                finally:
+                    rec.decision = None
+            elif rec.state == ctm.CRASH_LOOP_BACK_OFF:
+                if rec.fire("backoff_over"):
+                    assert rec.term is not None
+                    self._next_backoff(rec, rec.term.finished_at)
+                    self._recreate(rec)
+                else:
+                    self._cache_crash_loop(rec)
+                    failed = True
+            elif rec.state == ctm.IMAGE_PULL_BACK_OFF:
+                if rec.fire("retry_pull"):
+                    rec.retry_at = None  # the kubelet pulls again; the cache keeps the last error
+                else:
+                    rec.cache_reason = WaitingReason.IMAGE_PULL_BACK_OFF
+                    rec.cache_message = f'Back-off pulling image "{rec.spec.image}"'
+                    failed = True
+        # A failed sync is requeued. A start that failed in this sync (ImagePullFailed,
+        # ContainerCreateFailed) requeued it already; a later sync that would publish nothing new
+        # is invisible and left out, so one is planned only while the cache is not published yet.
+        unpublished = any(
+            rec.state in ctm.NOT_RUNNING
+            and rec.cache_reason
+            and (rec.cache_reason, rec.cache_message) != (rec.waiting_reason, rec.waiting_message)
+            for rec in self.records
+        )
+        self.resync_at = None
+        if unpublished:
+            self.resync_at = self.now + RESYNC_AFTER_ERROR
+        elif failed:
+            # Every 10 s the requeued sync is refused again and publishes the same status: the
+            # first one that shows something new is the first at or after a back-off's end.
+            ends = [
+                t
+                for rec in self.records
+                for t in (
+                    rec.restart_at if rec.state == ctm.CRASH_LOOP_BACK_OFF else None,
+                    rec.retry_at if rec.state == ctm.IMAGE_PULL_BACK_OFF else None,
                 )
-        elif rec.decision is Action.KILL_POD:
+                if t is not None
+            ]
+            steps = max(1, math.ceil((min(ends) - self.now) / RESYNC_AFTER_ERROR)) if ends else 1
+            self.resync_at = self.now + steps * RESYNC_AFTER_ERROR
+        if kill_pod:
             self._stop_pod()
-        rec.decision = None
 
     def in_crash_backoff(self, rec: ContainerRecord) -> bool:
         """``IsInBackOffSince(key, finishedAt)`` for the exited record doBackOff consults.
@@ -725,7 +940,7 @@ class PodModel:
         In back-off while an unexpired entry exists and less than its delay has passed since that
         record finished; no exited record means no back-off at all.
         """
-        ref = rec.backoff_ref
+        ref = rec.backoff_ref if rec.state == ctm.TERMINATED else rec.term
         if rec.bo_updated is None or ref is None:
             return False
         if ref.finished_at - rec.bo_updated > CRASH_BACKOFF_RESET:
@@ -743,14 +958,10 @@ class PodModel:
         rec.bo_delay = initial if expired else min(rec.bo_delay * 2, maximum)
         rec.bo_updated = self.now
 
-    def _recreate(self, rec: ContainerRecord, reason: str) -> None:
-        """The kubelet created a new instance of the container: the old run becomes lastState."""
-        if rec.term is not None:
-            rec.last_term = rec.term
-        rec.term = None
+    def _recreate(self, rec: ContainerRecord) -> None:
+        """The kubelet starts a new instance; the API shows the old one until it is seen running."""
         rec.restart_at = None
-        rec.waiting_reason = reason
-        rec.waiting_message = ""
+        rec.cache_reason = rec.cache_message = ""  # the start succeeded (as far as the sync knows)
         rec.started = rec.ready = False
 
     def _on_ProbeResult(self, ev: ProbeResult) -> None:
@@ -792,6 +1003,9 @@ class PodModel:
         threshold = probe.success_threshold if success else probe.failure_threshold
         if run < threshold:
             return
+        # A recorded result triggers a sync of the pod (kubelet.go syncLoopIteration, handleProbeSync):
+        # the status is generated, then a failed liveness or startup probe kills the container.
+        self._sync()
         if ev.probe is ProbeKind.READINESS:
             rec.ready = success
         elif ev.probe is ProbeKind.STARTUP:
@@ -812,19 +1026,11 @@ class PodModel:
         if rec.state == ctm.RUNNING:
             rec.fire("kill")
         rec.kill_cause = cause
-        rec.kill_deadline = self.now + max(grace, MIN_GRACE_SECONDS)
+        rec.kill_deadline = self.now + kill_seconds(rec.spec, grace)
 
     def _on_TimePassed(self, ev: TimePassed) -> None:
         self._require_alive(ev)
         end = self.now + ev.seconds
-        if ev.seconds > 0 and not self.stopping and self.node_lost_at is None:  # a kubelet sync
-            for rec in self.records:
-                if (
-                    rec.state == ctm.IMAGE_PULL_BACK_OFF
-                    and rec.waiting_reason == WaitingReason.ERR_IMAGE_PULL
-                ):
-                    rec.waiting_reason = WaitingReason.IMAGE_PULL_BACK_OFF
-                    rec.waiting_message = f'Back-off pulling image "{rec.spec.image}"'
         while True:
             due = self._next_deadline()
             if due is None or due > end:
@@ -838,15 +1044,15 @@ class PodModel:
 
     def _deadlines(self) -> list[float]:
         out: list[float] = []
-        for rec in self.records:
-            if self.node_lost_at is not None:
-                break  # nothing on a lost node is observed any more
-            if rec.state == ctm.CRASH_LOOP_BACK_OFF and rec.restart_at is not None and not self.stopping:
-                out.append(rec.restart_at)
-            elif rec.state == ctm.IMAGE_PULL_BACK_OFF and rec.retry_at is not None and not self.stopping:
-                out.append(rec.retry_at)
-            elif rec.state == ctm.KILLING and rec.kill_deadline is not None:
-                out.append(rec.kill_deadline)
+        if self.node_lost_at is None:  # nothing on a lost node is observed any more
+            for rec in self.records:
+                if rec.state == ctm.KILLING and rec.kill_deadline is not None:
+                    out.append(rec.kill_deadline)
+            if self.resync_at is not None and not self.stopping:
+                out.append(self.resync_at)
+            end = self._sidecars_cut_off()
+            if end is not None:
+                out.append(end)
         active = self._active_deadline()
         if active is not None:
             out.append(active)
@@ -855,6 +1061,15 @@ class PodModel:
             if tol is not None:
                 out.append(self.node_lost_at + tol)
         return out
+
+    def _sidecars_cut_off(self) -> float | None:
+        """When the pod's grace period ends while sidecars still wait for their turn to stop."""
+        if not self.stopping or self.stop_started_at is None or self.stop_grace is None:
+            return None
+        if any(r.state == ctm.RUNNING for r in self.sidecars):
+            end = self.stop_started_at_plus_grace()
+            return end if end >= self.now else None
+        return None
 
     def _active_deadline(self) -> float | None:
         """When spec.activeDeadlineSeconds runs out (measured from startTime), while it still matters."""
@@ -870,17 +1085,14 @@ class PodModel:
         return min(ds) if ds else None
 
     def _fire_deadlines(self) -> None:
-        for rec in self.records:
-            if self.node_lost_at is not None:
-                break
-            if rec.state == ctm.CRASH_LOOP_BACK_OFF and not self.stopping and rec.fire("backoff_over"):
-                assert rec.last_term is not None
-                self._next_backoff(rec, rec.last_term.finished_at)
-                self._recreate(rec, "")
-            elif rec.state == ctm.IMAGE_PULL_BACK_OFF and not self.stopping and rec.fire("retry_pull"):
-                rec.retry_at = None  # the reason stays until the next pull result (reason cache)
-            elif rec.state == ctm.KILLING and rec.fire("sigkill"):
-                self._exited(rec, SIGKILL_EXIT_CODE, TerminatedReason.ERROR, None)
+        if self.node_lost_at is None:
+            for rec in self.records:
+                if rec.state == ctm.KILLING and rec.fire("sigkill"):
+                    self._exited(rec, SIGKILL_EXIT_CODE, TerminatedReason.ERROR, None)
+            if self.resync_at is not None and self.now >= self.resync_at:
+                self.resync_at = None
+                self._sync()  # the pod worker's requeued sync
+            self._stop_sidecars_when_alone()
         active = self._active_deadline()
         if active is not None and self.now >= active:
             self._deadline_exceeded()
@@ -950,11 +1162,13 @@ class PodModel:
             self.stop_started_at, self.stop_grace = self.now, grace
         self.stopping = True
         for rec in self.records:
-            if rec.state == ctm.CRASH_LOOP_BACK_OFF:
-                # No restart is planned any more, so the API shows the last exit again.
+            if rec.state in ctm.NOT_RUNNING and rec.term is not None and self.deletion_at is not None:
+                # No restart is planned any more (ShouldContainerBeRestarted is false for a pod
+                # with a deletionTimestamp), so the API shows the last exit, not the reason cache.
+                # Killed otherwise (eviction, deadline), the cached reason stays until TerminatePod.
                 rec.fire("abandon")
-                rec.term, rec.last_term = rec.last_term, None
-                rec.restart_at = None
+                rec.kill_cause = None
+                rec.restart_at = rec.retry_at = None
                 rec.waiting_reason = rec.waiting_message = ""
             elif not rec.spec.is_sidecar and rec.state in ctm.ALIVE:
                 deadline = self.now + max(grace, MIN_GRACE_SECONDS)
@@ -974,6 +1188,13 @@ class PodModel:
         and the stop signal always gets at least 2 s (killContainer).
         """
         if not self.stopping:
+            return
+        if self.stop_grace is not None and self.now >= self.stop_started_at_plus_grace():
+            # The pod's grace period is over: every sidecar still waiting for its turn is cut off
+            # by its own timer (waitForTurn) and stopped now, all together (2 s each).
+            for rec in self.sidecars:
+                if rec.state == ctm.RUNNING:
+                    self._begin_kill(rec, KILL_POD, 0.0)
             return
         if any(r.state in ctm.ALIVE for r in self.records if not r.spec.is_sidecar):
             return
@@ -1020,12 +1241,12 @@ class PodModel:
         rec = self._record(ev)
         self._require_not_stopping(ev, rec)
         self._fire_world(ev, rec, "ContainerStartFailed")
-        if rec.ever_ran:  # a new instance was created: restartCount counts it
-            rec.restart_count += 1
-        rec.ever_ran = True
+        # a new instance was created (restartCount counts it); the previous exit is lastState
+        self._new_instance(rec)
+        rec.kill_cause = None
         rec.started_at = None
         rec.started = rec.ready = False
-        rec.waiting_reason = rec.waiting_message = ""
+        rec.cache_reason = rec.cache_message = ""
         rec.retry_at = None
         self.sandbox_gone = False
         self._exited(
@@ -1096,12 +1317,12 @@ class PodModel:
             rec.kill_cause = KILL_SPEC_CHANGED  # restarted regardless, under the new back-off key
         elif rec.state == ctm.CRASH_LOOP_BACK_OFF:
             # a new back-off key: the kubelet starts the new image at the next sync
-            assert rec.last_term is not None
+            assert rec.term is not None
             rec.bo_delay, rec.bo_updated = 0.0, None
             rec.restart_at = self.now
             rec.fire("backoff_over")
-            self._next_backoff(rec, rec.last_term.finished_at)
-            self._recreate(rec, "")
+            self._next_backoff(rec, rec.term.finished_at)
+            self._recreate(rec)
 
     def _override(self, key: str, value: Any) -> None:
         kept = tuple(
@@ -1122,15 +1343,19 @@ class PodModel:
         if rec.state == ctm.IMAGE_PULL_BACK_OFF:
             return "the image pull is backing off"
         if rec.spec.is_regular:
-            if self.initialized:
+            # computeInitContainerActions: initialization is done when the last init container
+            # is (exited 0, or a started sidecar); an earlier sidecar backing off does not hold
+            # the regular containers back.
+            if self.initialized or not self.inits:
                 return None
-            for other in self.inits:
-                why = self._init_pending(other)
-                if why:
-                    return f"init containers must finish first: {why}"
-            return None
+            why = self._init_pending(self.inits[-1])
+            return f"init containers must finish first: {why}" if why else None
         if rec.spec.is_init and self.initialized:
             return "the pod is initialized; regular init containers are not run again"
+        if rec.ever_ran:
+            # an init container that ran before is restarted in its own right, whatever the
+            # containers before it do (computeInitContainerActions walks from the last one)
+            return None
         for other in self.inits:
             if other is rec:
                 return None
@@ -1159,7 +1384,7 @@ class PodModel:
             and self.node_lost_at is None
             and self.phase not in TERMINAL_PHASES
             and self.initialized
-            and all(r.state == ctm.TERMINATED for r in self.regulars)
+            and not any(self._runs_again(r) for r in self.regulars)
         ):
             self._stop_pod()
         self._stop_sidecars_when_alone()
@@ -1177,6 +1402,21 @@ class PodModel:
             self._apply_pending_failure()
             self._finish_termination()
         self._sync_conditions()
+
+    def _runs_again(self, rec: ContainerRecord) -> bool:
+        """computePodActions: the regular container is kept running or will be started.
+
+        A container being killed for a failed probe or postStart hook counts only when the
+        kubelet restarts it (the policy is not Never); an exited one only when its policy
+        restarts it. When no regular container is kept or started (keepCount 0) the pod is killed.
+        """
+        if rec.state == ctm.RUNNING or rec.state in ctm.NOT_RUNNING:
+            return True
+        if rec.state == ctm.KILLING:
+            if rec.kill_cause in PROBE_KILLS or rec.kill_cause == KILL_POST_START:
+                return decide(rec.spec, self.spec.restart_policy, 1, True) is Action.RESTART
+            return rec.kill_cause == KILL_SPEC_CHANGED  # restarted whatever the policy
+        return rec.term is not None and would_restart(rec.spec, self.spec.restart_policy, rec.term.exit_code)
 
     def _apply_pending_failure(self) -> None:
         """Eviction or the active deadline, shown once every container stopped (mergePodStatus)."""
@@ -1202,8 +1442,16 @@ class PodModel:
         inits_touched = self._initialized_containers()
         touched = ([*self.regulars] if self.has_initialized() else []) + inits_touched
         for rec in touched:
-            if rec.state in (ctm.WAITING, ctm.IMAGE_PULL_BACK_OFF):
+            if rec.state in ctm.NOT_RUNNING:
+                shown_waiting = _api_state(rec)[0] != "terminated"
                 rec.fire("abandon")
+                rec.kill_cause = None
+                rec.restart_at = None
+                if not shown_waiting:
+                    rec.waiting_reason = rec.waiting_message = ""
+                    continue
+                if rec.term is not None:
+                    rec.last_term = rec.term
                 rec.term = Termination(
                     SIGKILL_EXIT_CODE,
                     TerminatedReason.CONTAINER_STATUS_UNKNOWN,
@@ -1316,13 +1564,9 @@ class PodModel:
                 i.stopped += 1
                 if kind == "terminated" and code == 0:
                     i.succeeded += 1
-                # A container the kubelet is restarting (waiting for its new instance, or backing
-                # off) is restartable whatever getPhase's ContainerShouldRestart says: computePodActions
-                # restarts a probe-killed OnFailure container even when it exited 0. Upstream's getPhase
-                # can read such a status as "not restartable" and end the pod (known deviation,
-                # kubernetes/kubernetes#109537); the model follows the kubelet's restart decision.
-                restarting = kind == "waiting" and r.state in ctm.NOT_RUNNING
-                if not restarting and not would_restart(r.spec, policy, code):
+                # ContainerShouldRestart judges the exit code shown; a probe-killed OnFailure
+                # container that exited 0 is not restartable for getPhase (kubernetes#109537).
+                if not would_restart(r.spec, policy, code):
                     i.stopped_not_restartable += 1
             else:
                 waiting += 1
@@ -1426,17 +1670,47 @@ class PodModel:
         return out
 
 
+def kill_seconds(spec: ContainerSpec, grace: float) -> float:
+    """Seconds from the kubelet's kill to SIGKILL (``killContainer`` in kuberuntime_container.go).
+
+    A preStop hook runs first when the grace period is above 0, and the time it took comes off
+    the grace period; the stop signal then always gets at least ``minimumGracePeriodInSeconds``
+    (2 s). A ``sleep`` hook takes its seconds (at most the grace period); the end of an exec or
+    HTTP hook is not an event, so the model takes the latest it can be: the whole grace period
+    (SIGKILL at grace + 2 s; the container may exit before, with ``ContainerExited``).
+    """
+    if spec.pre_stop and grace > 0:
+        hook = grace if spec.pre_stop_sleep is None else min(float(spec.pre_stop_sleep), grace)
+        return hook + max(grace - hook, MIN_GRACE_SECONDS)
+    return max(grace, MIN_GRACE_SECONDS)
+
+
 def _api_state(r: ContainerRecord) -> tuple[str, int | None, int | None]:
     """How the container shows in the API: (state kind, exit code, lastState exit code)."""
-    last = r.last_term.exit_code if r.last_term is not None else None
-    if r.state in ctm.ALIVE:
-        return "running", None, last
-    if r.state == ctm.TERMINATED:
-        assert r.term is not None or r.last_term is not None
-        t = r.term or r.last_term
-        assert t is not None
-        return "terminated", t.exit_code, last
-    return "waiting", None, last
+    kind, shown, last = published_state(r)
+    return kind, (shown.exit_code if shown is not None else None), (last.exit_code if last else None)
+
+
+def published_state(c: Any) -> tuple[str, Termination | None, Termination | None]:
+    """What the API shows for a container (record or snapshot): (kind, terminated, lastState).
+
+    ``convertToAPIContainerStatuses``: a running instance is ``running``. Otherwise, when the
+    kubelet will start the container and the published reason cache holds why a start failed,
+    it is ``waiting`` with that reason and the newest exit moves to ``lastState``; with no cached
+    reason the newest exit is shown ``terminated`` (the kubelet "prefers the original state"),
+    with the exit before it as ``lastState``. A sync still under way publishes nothing: an
+    instance whose postStart hook is being killed is not shown (the status stays as it was
+    before that start), and a container killed for a failed probe and started again in the same
+    sync is shown running until the new instance is seen.
+    """
+    state = c.state
+    if state in ctm.ALIVE and c.kill_cause != KILL_POST_START:
+        return "running", None, c.last_term
+    if state == ctm.WAITING and c.kill_cause in RESTARTED_IN_KILL_SYNC:
+        return "running", None, c.last_term  # restarted in the kill's sync: not published yet
+    if c.term is not None and (state == ctm.TERMINATED or not c.waiting_reason):
+        return "terminated", c.term, c.last_term
+    return "waiting", None, c.term or c.last_term
 
 
 def _go_duration(seconds: float) -> str:
@@ -1449,7 +1723,9 @@ def _go_duration(seconds: float) -> str:
 
 def _manifest_dict(pod: Any, source: str) -> dict[str, Any]:
     if hasattr(pod, "model_dump"):
-        pod = pod.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        from podfsm.oracle._input import dump_model
+
+        pod = dump_model(pod)
     if not isinstance(pod, Mapping):
         raise ManifestError(source, "a pod manifest must be a mapping")
     kind = pod.get("kind")
@@ -1463,19 +1739,28 @@ def _parse_time(value: Any, source: str) -> datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
     try:
         t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         raise ManifestError(
             source, f"not an RFC 3339 time: {value!r}", "metadata.creationTimestamp"
         ) from None
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
+    # Every time inside is UTC: an offset (-10:00) is converted, so the clock and the times the
+    # pod shows (written with a Z, as metav1.Time does) are the same instants as the input's.
+    try:
+        return t.astimezone(UTC) if t.tzinfo else t.replace(tzinfo=UTC)
+    except OverflowError:  # an offset that moves it out of years 1 to 9999
+        raise ManifestError(
+            source, f"outside the years 0001 to 9999 in UTC: {value!r}", "metadata.creationTimestamp"
+        ) from None
 
 
 def fmt_time(t0: datetime, seconds: float) -> str:
     """The RFC 3339 text (second precision, like metav1.Time) of ``t0 + seconds``."""
-    return (t0 + timedelta(seconds=int(seconds // 1))).strftime("%Y-%m-%dT%H:%M:%SZ")
+    t = t0 + timedelta(seconds=int(seconds // 1))
+    # not strftime: its %Y does not pad years before 1000 to four digits on every platform
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z"
 
 
 def termination_message(

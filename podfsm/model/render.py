@@ -10,7 +10,6 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from podfsm.model.machines import conditions as cm
-from podfsm.model.machines import container as ctm
 from podfsm.vocab import ConditionType
 
 if TYPE_CHECKING:
@@ -41,23 +40,24 @@ def _terminated(model: PodModel, t: Termination, container_id: str | None = None
 def _container_status(
     model: PodModel, idx: int, c: ContainerState, images: dict[str, str] | None = None
 ) -> dict[str, Any]:
+    from podfsm.model.pod import published_state
+
     spec = model.base_spec.all_containers[idx]  # as created; the snapshot's updates are in ``images``
     state: dict[str, Any]
-    if c.state in ctm.ALIVE:
+    kind, shown, last_term = published_state(c)
+    if kind == "running":
         state = {"running": {"startedAt": model.time(c.started_at or 0.0)}}
-    elif c.state == ctm.TERMINATED and c.term is not None:
-        state = {"terminated": _terminated(model, c.term)}
+    elif shown is not None:
+        state = {"terminated": _terminated(model, shown)}
     else:
         waiting: dict[str, Any] = {}
-        reason = c.waiting_reason if (c.ever_ran or c.waiting_reason) else str(model.default_waiting_reason)
-        if c.state == ctm.WAITING and not c.ever_ran and not c.waiting_reason:
-            reason = str(model.default_waiting_reason)
+        reason = c.waiting_reason or (str(model.default_waiting_reason) if not c.ever_ran else "")
         if reason:
             waiting["reason"] = str(reason)
-        if c.waiting_message:
+        if c.waiting_message and c.waiting_reason:
             waiting["message"] = str(c.waiting_message)
         state = {"waiting": waiting}
-    last: dict[str, Any] = {"terminated": _terminated(model, c.last_term)} if c.last_term is not None else {}
+    last: dict[str, Any] = {"terminated": _terminated(model, last_term)} if last_term is not None else {}
     return {
         "name": spec.name,
         "state": state,
@@ -65,7 +65,7 @@ def _container_status(
         "ready": c.ready,
         "restartCount": c.restart_count,
         "image": images.get(spec.name, spec.image) if images else spec.image,
-        "started": c.started if c.state in ctm.ALIVE else False,
+        "started": c.started if kind == "running" else False,
     }
 
 
@@ -110,7 +110,8 @@ def render(model: PodModel, s: PodState) -> dict[str, Any]:
     meta.setdefault("name", model.spec.name)
     meta.setdefault("namespace", model.spec.namespace)
     meta.setdefault("uid", model.uid)
-    meta.setdefault("creationTimestamp", model.time(0.0))
+    # metav1.Time writes UTC with a Z, to the second: an input offset (-10:00) is converted
+    meta["creationTimestamp"] = model.time(0.0)
     if s.deletion_at is not None:
         meta["deletionTimestamp"] = model.time(s.deletion_at)
         meta["deletionGracePeriodSeconds"] = s.deletion_grace

@@ -37,10 +37,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from podfsm.errors import InvalidPod, ManifestError
+from podfsm.loader import MAX_DEPTH, check_values, parse_yaml, refuse_constant
 from podfsm.model.admission import (
     SCHEDULING_GATED_MESSAGE,
     as_pod_dict,
@@ -193,7 +193,7 @@ def read_objects(path: str | Path) -> list[dict[str, Any]]:
 def _parse_documents(text: str, source: str) -> list[Any]:
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
-        decoder = json.JSONDecoder()
+        decoder = json.JSONDecoder(parse_constant=refuse_constant)
         docs: list[Any] = []
         pos = len(text) - len(stripped)
         try:
@@ -204,16 +204,17 @@ def _parse_documents(text: str, source: str) -> list[Any]:
                     pos += 1
         except json.JSONDecodeError:
             pass  # not (only) JSON: YAML may still read it
+        except RecursionError:
+            raise ManifestError(source, f"not valid JSON: nested more than {MAX_DEPTH} levels deep") from None
+        except ValueError as exc:  # NaN, Infinity, an integer of more than 4,300 digits
+            raise ManifestError(source, f"not valid JSON: {str(exc).splitlines()[0]}") from None
         else:
-            return [item for doc in docs for item in (doc if isinstance(doc, list) else [doc])]
-    try:
-        return list(yaml.safe_load_all(text))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f"line {mark.line + 1}" if mark is not None else None
-        raise ManifestError(source, f"invalid YAML: {exc.problem or exc}", line) from exc
-    except yaml.YAMLError as exc:
-        raise ManifestError(source, f"invalid YAML: {exc}") from exc
+            flat = [item for doc in docs for item in (doc if isinstance(doc, list) else [doc])]
+            check_values(flat, source)
+            return flat
+    docs = parse_yaml(text, source)  # the loader's bounds: aliases, depth
+    check_values(docs, source)
+    return docs
 
 
 def nodes_from_objects(objects: Sequence[Mapping[str, Any]], *, source: str = "<object>") -> list[Node]:

@@ -60,6 +60,7 @@ class ContainerSpec:
     post_start: bool
     pre_stop: bool
     termination_message_policy: str = "File"  # File or FallbackToLogsOnError
+    pre_stop_sleep: int | None = None  # seconds of a ``preStop.sleep`` hook (PodLifecycleSleepAction)
 
     @property
     def is_init(self) -> bool:
@@ -208,6 +209,7 @@ def _container(raw: Any, role_list: str, index: int, source: str) -> ContainerSp
         post_start=bool(lifecycle.get("postStart")) if isinstance(lifecycle, Mapping) else False,
         pre_stop=bool(lifecycle.get("preStop")) if isinstance(lifecycle, Mapping) else False,
         termination_message_policy=_message_policy(raw.get("terminationMessagePolicy"), where, source),
+        pre_stop_sleep=_sleep_seconds(lifecycle.get("preStop") if isinstance(lifecycle, Mapping) else None),
     )
 
 
@@ -225,6 +227,17 @@ def _message_policy(value: Any, where: str, source: str) -> str:
             f"{where}.terminationMessagePolicy",
         )
     return str(value)
+
+
+def _sleep_seconds(hook: Any) -> int | None:
+    """The seconds of a ``sleep`` lifecycle handler, or None for exec/HTTP handlers."""
+    if not isinstance(hook, Mapping):
+        return None
+    sleep = hook.get("sleep")
+    if not isinstance(sleep, Mapping):
+        return None
+    seconds = sleep.get("seconds")
+    return seconds if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds >= 0 else None
 
 
 def _unreachable_toleration(spec: Mapping[str, Any]) -> float | None:
@@ -247,7 +260,33 @@ def _unreachable_toleration(spec: Mapping[str, Any]) -> float | None:
 
 
 def compile_spec(pod: Mapping[str, Any], source: str = "<pod>") -> PodSpecView:
-    """Compile a pod manifest (Kubernetes JSON shape) into the model's view of it."""
+    """Compile a pod manifest (Kubernetes JSON shape) into the model's view of it.
+
+    Raises :class:`ManifestError` naming ``source`` and the field for anything that is not a
+    pod the model can run, whatever the type of a field (the oracle's typed view of a pod,
+    :func:`podfsm.oracle._input.check_pod`, checks the shape first), also when admission was
+    skipped (``--no-admission``, ``podfsm.simulate``'s default).
+    """
+    from podfsm.errors import InvalidPod
+    from podfsm.oracle._input import check_pod, diagnose
+
+    if isinstance(pod, Mapping):
+        from podfsm.loader import check_values
+
+        manifest = {k: v for k, v in pod.items() if k != "status"}  # the model ignores status
+        check_values(manifest, source)  # what the loader refuses (NaN, too deep, ...) from Python too
+        try:
+            check_pod(manifest)
+        except InvalidPod as exc:
+            raise ManifestError(source, exc.problem, exc.where) from None
+    try:
+        return _compile_spec(pod, source)
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, OverflowError) as exc:
+        found = diagnose(pod, exc)
+        raise ManifestError(source, found.problem, found.where) from None
+
+
+def _compile_spec(pod: Mapping[str, Any], source: str) -> PodSpecView:
     if not isinstance(pod, Mapping):
         raise ManifestError(source, "a pod manifest must be a mapping")
     meta = pod.get("metadata") or {}

@@ -14,14 +14,15 @@ impossible; otherwise validating values is the loader's job, not the oracle's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
 from podfsm._io import describe
-from podfsm.errors import InvalidPod
+from podfsm.errors import InvalidArgument, InvalidPod
 
-__all__ = ["EMPTY", "SHAPE_ERRORS", "as_pod", "diagnose", "gate", "spec_of"]
+__all__ = ["EMPTY", "SHAPE_ERRORS", "as_pod", "check_pod", "diagnose", "flag", "gate", "spec_of"]
 
 Pod = Mapping[str, Any]
 
@@ -31,13 +32,45 @@ EMPTY: Mapping[str, Any] = MappingProxyType({})
 SHAPE_ERRORS = (KeyError, TypeError, AttributeError, IndexError)
 
 
+_SERIALIZER_FIELD = re.compile(r"field_name='([^']*)', input_value=(.*?), input_type=(\w+)\]")
+
+
+def dump_model(model: Any, *, exclude_none: bool = False, argument: str = "pod") -> Any:
+    """``model.model_dump`` in the Kubernetes JSON shape, refusing fields assigned the wrong type.
+
+    A pydantic model checks its fields when it is built, not when one is assigned later
+    (``pod.spec = 5``); such a model would dump with a warning and a wrong value. Raises
+    :class:`InvalidArgument` naming ``argument`` and the field instead.
+    """
+    try:
+        return model.model_dump(
+            by_alias=True, exclude_unset=True, exclude_none=exclude_none, mode="json", warnings="error"
+        )
+    except ValueError as exc:  # pydantic_core.PydanticSerializationError
+        found = _SERIALIZER_FIELD.search(str(exc))
+        what = (
+            f"its field {found.group(1)!r} was assigned {found.group(3)} {found.group(2)[:40]}"
+            if found
+            else _first_line(exc)
+        )
+        raise InvalidArgument(
+            argument,
+            f"a {type(model).__name__} that no longer validates ({what}); "
+            "build it with model_validate or model_copy(update=...) and validate again",
+        ) from None
+
+
+def _first_line(error: object) -> str:
+    return str(error).strip().split("\n", 1)[0]
+
+
 def as_pod(pod: object) -> Pod:
     """The pod as a read-only view of a mapping: a dict as is, a pydantic model dumped to JSON shape."""
     if type(pod) is dict:
         return pod
     dump = getattr(pod, "model_dump", None)
     if dump is not None and callable(dump):
-        data = dump(by_alias=True, exclude_unset=True, exclude_none=True, mode="json")
+        data = dump_model(pod, exclude_none=True)
         if isinstance(data, Mapping):
             return data
         raise InvalidPod(f"model_dump() gave {describe(data)}, not a mapping", "pod")
@@ -79,12 +112,36 @@ def spec_of(pod: Pod) -> Mapping[str, Any]:
 
 def gate(feature_gates: Mapping[str, bool] | None, name: str, default: bool) -> bool:
     """One feature gate's value: the override when given, else the v1.35 default."""
-    if not feature_gates:
+    if feature_gates is None:
         return default
+    if not isinstance(feature_gates, Mapping):
+        raise InvalidArgument(
+            "feature_gates", f"must be a mapping of gate names to booleans, got {describe(feature_gates)}"
+        )
     value = feature_gates.get(name, default)
     if not isinstance(value, bool):
-        raise InvalidPod(f"must be true or false, got {value!r}", f"feature_gates[{name!r}]")
+        raise InvalidArgument(f"feature_gates[{name!r}]", f"must be true or false, got {value!r}")
     return value
+
+
+def flag(value: object, name: str, *, optional: bool = False) -> None:
+    """Raise :class:`InvalidArgument` unless ``value`` is a bool (or ``None`` when ``optional``)."""
+    if isinstance(value, bool) or (optional and value is None):
+        return
+    wanted = "true, false or None" if optional else "true or false"
+    raise InvalidArgument(name, f"must be {wanted}, got {describe(value, preview=True)}")
+
+
+_TYPE_WORDS: dict[type, str] = {int: "an integer", str: "a string", bool: "true or false"}
+
+
+def _preview(value: object) -> str:
+    """The value's type, and the value itself when it is a short scalar (``a number (2.5)``)."""
+    if isinstance(value, bool) or value is None:
+        return describe(value)
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    return describe(value, preview=True)
 
 
 class _Checker:
@@ -112,13 +169,23 @@ class _Checker:
             return
         ok = False if isinstance(value, bool) and bool not in types else isinstance(value, types)
         if not ok:
-            wanted = " or ".join("an integer" if t is int else f"a {t.__name__}" for t in types)
-            raise InvalidPod(f"expected {wanted}, got {describe(value)}", f"{where}.{key}")
+            wanted = " or ".join(_TYPE_WORDS.get(t, f"a {t.__name__}") for t in types)
+            raise InvalidPod(f"expected {wanted}, got {_preview(value)}", f"{where}.{key}")
+
+    def count(self, parent: Mapping[str, Any], key: str, where: str) -> None:
+        """A count (``restartCount``): a whole number, not negative."""
+        self.scalar(parent, key, (int,), where)
+        value = parent.get(key)
+        if value is not None and value < 0:
+            raise InvalidPod(f"must not be negative, got {value}", f"{where}.{key}")
 
     def container(self, value: object, where: str) -> None:
         c = self.mapping(value, where, required=True)
         self.scalar(c, "name", (str,), where)
+        self.scalar(c, "image", (str,), where)
         self.scalar(c, "restartPolicy", (str,), where)
+        for key in ("livenessProbe", "readinessProbe", "startupProbe", "lifecycle"):
+            self.mapping(c.get(key), f"{where}.{key}")
         for i, rule in enumerate(self.items(c.get("restartPolicyRules"), f"{where}.restartPolicyRules")):
             rw = f"{where}.restartPolicyRules[{i}]"
             r = self.mapping(rule, rw, required=True)
@@ -149,7 +216,7 @@ class _Checker:
         self.scalar(s, "name", (str,), where)
         self.scalar(s, "ready", (bool,), where)
         self.scalar(s, "started", (bool,), where)
-        self.scalar(s, "restartCount", (int,), where)
+        self.count(s, "restartCount", where)
         self.state(s.get("state"), f"{where}.state")
         self.state(s.get("lastState"), f"{where}.lastState")
 
@@ -163,6 +230,17 @@ class _Checker:
         spec = self.mapping(pod.get("spec"), "spec", required=True)
         for key in ("restartPolicy", "nodeName"):
             self.scalar(spec, key, (str,), "spec")
+        for key in ("terminationGracePeriodSeconds", "activeDeadlineSeconds"):
+            self.scalar(spec, key, (int,), "spec")
+        for i, g in enumerate(self.items(spec.get("schedulingGates"), "spec.schedulingGates")):
+            sw = f"spec.schedulingGates[{i}]"
+            self.scalar(self.mapping(g, sw, required=True), "name", (str,), sw)
+        for i, t in enumerate(self.items(spec.get("tolerations"), "spec.tolerations")):
+            tw = f"spec.tolerations[{i}]"
+            tol = self.mapping(t, tw, required=True)
+            for key in ("key", "operator", "effect"):
+                self.scalar(tol, key, (str,), tw)
+            self.scalar(tol, "tolerationSeconds", (int,), tw)
         for field in ("initContainers", "containers"):
             for i, c in enumerate(self.items(spec.get(field), f"spec.{field}")):
                 self.container(c, f"spec.{field}[{i}]")
@@ -183,6 +261,11 @@ class _Checker:
         for i, ip in enumerate(self.items(status.get("podIPs"), "status.podIPs")):
             iw = f"status.podIPs[{i}]"
             self.scalar(self.mapping(ip, iw, required=True), "ip", (str,), iw)
+
+
+def check_pod(pod: Pod) -> None:
+    """Raise :class:`InvalidPod` at the first field the oracle reads that has the wrong type."""
+    _Checker().pod(pod)
 
 
 def diagnose(pod: Pod, error: BaseException) -> InvalidPod:

@@ -68,9 +68,10 @@ def pod_conditions(pod: object, *, feature_gates: Mapping[str, bool] | None = No
     ``status.phase`` is used as given. With ``RestartAllContainersOnContainerExits`` on, an
     ``Initialized=True`` already in the object stays True (the object plays the old status).
     """
+    restart_all_on = gate(feature_gates, _RESTART_ALL, _RESTART_ALL_DEFAULT)  # before the pod's errors
     p = as_pod(pod)
     try:
-        return _conditions(p, gate(feature_gates, _RESTART_ALL, _RESTART_ALL_DEFAULT))
+        return _conditions(p, restart_all_on)
     except SHAPE_ERRORS as exc:
         raise diagnose(p, exc) from exc
 

@@ -13,7 +13,8 @@ import math
 import re
 from datetime import datetime
 
-from podfsm.errors import InvalidPod
+from podfsm._io import describe
+from podfsm.errors import InvalidArgument, InvalidPod
 
 __all__ = ["UNKNOWN", "human_duration", "parse_time", "since"]
 
@@ -45,9 +46,11 @@ def human_duration(seconds: float | None) -> str:
     if seconds is None:
         return UNKNOWN
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-        raise TypeError(f"human_duration: seconds must be a number or None, got {type(seconds).__name__}")
+        raise InvalidArgument(
+            "seconds", f"human_duration needs a number or None, got {describe(seconds, preview=True)}"
+        )
     if not math.isfinite(seconds):
-        raise ValueError(f"human_duration: seconds must be finite, got {seconds!r}")
+        raise InvalidArgument("seconds", f"human_duration needs a finite number, got {seconds!r}")
     s = math.trunc(seconds)  # int(d.Seconds()) truncates toward zero
     if s < -1:
         return _INVALID

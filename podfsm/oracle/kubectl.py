@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from time import time as _wall_clock
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
+from podfsm._io import describe
+from podfsm.errors import InvalidArgument
 from podfsm.oracle._input import EMPTY, SHAPE_ERRORS, as_pod, diagnose, spec_of
 from podfsm.oracle.duration import human_duration, parse_time, since
 
@@ -103,7 +105,7 @@ def kubectl_wide_columns(pod: object, *, now: datetime | None = None) -> WideCol
         main = _columns(p, clock)
         spec = spec_of(p)
         status = p.get("status") or EMPTY
-        return WideColumns(
+        row = WideColumns(
             main.ready,
             main.status,
             main.restarts,
@@ -113,6 +115,11 @@ def kubectl_wide_columns(pod: object, *, now: datetime | None = None) -> WideCol
             status.get("nominatedNodeName") or _NONE,
             _readiness_gates(spec.get("readinessGates"), status.get("conditions") or ()),
         )
+        if any(type(cell) is not str for cell in row):
+            if not all(isinstance(cell, str) for cell in row):  # nodeName: 5 and the like: say which
+                raise TypeError("a column that is not text")
+            row = WideColumns(*(str.__str__(cell) for cell in row))  # enum members as Kubernetes spells them
+        return row
     except SHAPE_ERRORS as exc:
         raise diagnose(p, exc) from exc
 
@@ -129,9 +136,9 @@ def _clock(now: datetime | None) -> float:
     if now is last:  # datetimes are immutable: the same object has the same timestamp
         return stamp
     if not isinstance(now, datetime):
-        raise TypeError(f"now must be a datetime, got {type(now).__name__}")
+        raise InvalidArgument("now", f"must be a timezone-aware datetime, got {describe(now, preview=True)}")
     if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be a timezone-aware datetime")
+        raise InvalidArgument("now", "must be a timezone-aware datetime, got a naive one (no tzinfo)")
     stamp = now.timestamp()
     _last_clock = (now, stamp)
     return stamp
@@ -145,10 +152,10 @@ def _pod_ip(status: Mapping[str, Any]) -> str:
     """
     ip = status.get("podIP")
     if ip:
-        return str(ip)
+        return cast(str, ip)  # its type is checked with the other cells
     ips = status.get("podIPs")
     if ips:
-        return str(ips[0].get("ip") or "")
+        return ips[0].get("ip") or ""
     return ""
 
 
@@ -207,6 +214,8 @@ def _columns(pod: Mapping[str, Any], now: float) -> Columns:
     initializing = False
     for i, cs in enumerate(status.get("initContainerStatuses") or ()):
         count = cs.get("restartCount") or 0
+        if type(count) is not int or count < 0:  # 2.5, -5, "3": diagnose() names the field
+            raise TypeError("restartCount")
         restarts += count
         last = (cs.get("lastState") or EMPTY).get("terminated")
         at = last.get("finishedAt") if last is not None else None
@@ -247,7 +256,10 @@ def _columns(pod: Mapping[str, Any], now: float) -> Columns:
         running_and_ready = False
         statuses = status.get("containerStatuses") or ()
         for cs in reversed(statuses):
-            restarts += cs.get("restartCount") or 0
+            count = cs.get("restartCount") or 0
+            if type(count) is not int or count < 0:
+                raise TypeError("restartCount")
+            restarts += count
             last = (cs.get("lastState") or EMPTY).get("terminated")
             if last is not None:
                 at = last.get("finishedAt")
@@ -279,6 +291,10 @@ def _columns(pod: Mapping[str, Any], now: float) -> Columns:
         elif phase != "Succeeded" and phase != "Failed":
             reason = "Terminating"
 
+    if type(reason) is not str:
+        if not isinstance(reason, str):  # a phase, reason or waiting reason of another type: say which
+            raise TypeError("STATUS")
+        reason = str.__str__(reason)  # an enum member (Phase.RUNNING) prints as Kubernetes spells it
     restarts_text = str(restarts)
     if restarts != 0 and finished:
         latest = _latest(finished, "status.containerStatuses[].lastState.terminated.finishedAt")

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from podfsm.errors import InvalidPod
-from podfsm.oracle._input import EMPTY, SHAPE_ERRORS, as_pod, diagnose, gate, spec_of
+from podfsm.oracle._input import EMPTY, SHAPE_ERRORS, as_pod, diagnose, flag, gate, spec_of
 from podfsm.vocab import DEFAULT_FEATURE_GATES, FeatureGate, Phase
 
 __all__ = [
@@ -65,15 +65,13 @@ def pod_phase(
     itself is not read. ``feature_gates`` overrides the v1.35 defaults (``ContainerRestartRules``
     on, ``RestartAllContainersOnContainerExits`` off); unknown gate names are ignored.
     """
+    flag(pod_is_terminal, "pod_is_terminal")
+    flag(pod_has_initialized, "pod_has_initialized", optional=True)
+    rules_on = gate(feature_gates, _RULES, _RULES_DEFAULT)  # argument errors before the pod's
+    restart_all_on = gate(feature_gates, _RESTART_ALL, _RESTART_ALL_DEFAULT)
     p = as_pod(pod)
     try:
-        return _phase(
-            p,
-            pod_is_terminal,
-            pod_has_initialized,
-            gate(feature_gates, _RULES, _RULES_DEFAULT),
-            gate(feature_gates, _RESTART_ALL, _RESTART_ALL_DEFAULT),
-        )
+        return _phase(p, pod_is_terminal, pod_has_initialized, rules_on, restart_all_on)
     except SHAPE_ERRORS as exc:
         raise diagnose(p, exc) from exc
 

@@ -14,6 +14,7 @@ from podfsm.errors import ManifestError
 
 __all__ = [
     "BOUNDS_ANNOTATION",
+    "FEATURE_CONFIGURATIONS",
     "STANDARD_CONFIGURATIONS",
     "UNBOUNDED",
     "Bounds",
@@ -35,8 +36,9 @@ class Bounds:
     max_image_backoff: float | None = None  # ImagePullFailed only while the image back-off is below this
     create_failures: bool = True  # try ContainerCreateFailed
     expiries: bool = True  # let time run to the expiry of back-off entries, not only to deadlines
+    exits: tuple[tuple[int, str | None], ...] = ()  # exits tried besides 0 and 1: (exit code, reason)
 
-    _KEYS = ("maxRestarts", "maxImageBackoff", "createFailures", "expiries")
+    _KEYS = ("maxRestarts", "maxImageBackoff", "createFailures", "expiries", "exits")
 
     def to_dict(self) -> dict[str, Any]:
         """The bounds as the annotation spells them (only those that leave something out)."""
@@ -49,6 +51,8 @@ class Bounds:
             out["createFailures"] = False
         if not self.expiries:
             out["expiries"] = False
+        if self.exits:
+            out["exits"] = [[code, reason] for code, reason in self.exits]
         return out
 
     @classmethod
@@ -83,8 +87,20 @@ class Bounds:
                 raise ManifestError(source, f"{key} must be true or false", where)
             return value
 
+        exits: list[tuple[int, str | None]] = []
+        for item in data.get("exits") or ():
+            if (
+                not isinstance(item, list | tuple)
+                or len(item) != 2
+                or isinstance(item[0], bool)
+                or not isinstance(item[0], int)
+                or not (item[1] is None or isinstance(item[1], str))
+            ):
+                raise ManifestError(source, "exits must be a list of [exit code, reason or null]", where)
+            exits.append((int(item[0]), item[1]))
         restarts = number("maxRestarts")
         return cls(
+            exits=tuple(exits),
             max_restarts=None if restarts is None else int(restarts),
             max_image_backoff=number("maxImageBackoff"),
             create_failures=flag("createFailures"),
@@ -187,10 +203,83 @@ def standard_configuration(shape: str, policy: str, probes: bool) -> Configurati
     return Configuration(name, manifest, doc)
 
 
-STANDARD_CONFIGURATIONS: tuple[Configuration, ...] = tuple(
-    standard_configuration(shape, policy, probes)
-    for shape in _SHAPES
-    for probes in (False, True)
-    for policy in _POLICIES
+_PROBE = {"exec": {"command": ["true"]}}
+_OOM_AND_TERM = ((137, "OOMKilled"), (143, None))
+
+
+def _feature(name: str, doc: str, spec: dict[str, Any], bounds: Bounds) -> Configuration:
+    meta: dict[str, Any] = {"name": name, "namespace": "default"}
+    if bounds != UNBOUNDED:
+        meta["annotations"] = {BOUNDS_ANNOTATION: json.dumps(bounds.to_dict(), sort_keys=True)}
+    return Configuration(name, {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}, doc)
+
+
+FEATURE_CONFIGURATIONS: tuple[Configuration, ...] = (
+    _feature(
+        "onfailure-1c-exits",
+        "one regular container under OnFailure that may also exit 137 (OOMKilled) and 143 (SIGTERM)",
+        {"restartPolicy": "OnFailure", "containers": [{"name": "app-0", "image": _IMAGE}]},
+        Bounds(max_restarts=2, max_image_backoff=0.0, create_failures=False, exits=_OOM_AND_TERM),
+    ),
+    _feature(
+        "always-1c-thresholds",
+        "one regular container with startup, liveness and readiness probes, thresholds of 2",
+        {
+            "restartPolicy": "Always",
+            "containers": [
+                {
+                    "name": "app-0",
+                    "image": _IMAGE,
+                    "startupProbe": {**_PROBE, "failureThreshold": 2},
+                    "livenessProbe": {**_PROBE, "failureThreshold": 2},
+                    "readinessProbe": {**_PROBE, "failureThreshold": 2, "successThreshold": 2},
+                }
+            ],
+        },
+        Bounds(max_restarts=1, max_image_backoff=0.0, create_failures=False, expiries=False),
+    ),
+    _feature(
+        "never-1c-rules",
+        "one regular container with its own restartPolicy Never and a rule that restarts exits 1 and 137",
+        {
+            "restartPolicy": "Never",
+            "containers": [
+                {
+                    "name": "app-0",
+                    "image": _IMAGE,
+                    "restartPolicy": "Never",
+                    "restartPolicyRules": [
+                        {"action": "Restart", "exitCodes": {"operator": "In", "values": [1, 137]}}
+                    ],
+                }
+            ],
+        },
+        Bounds(max_restarts=2, max_image_backoff=0.0, create_failures=False, exits=((137, "OOMKilled"),)),
+    ),
+    _feature(
+        "always-1c-gate-deadline",
+        "one regular container, a readiness gate and activeDeadlineSeconds 60",
+        {
+            "restartPolicy": "Always",
+            "activeDeadlineSeconds": 60,
+            "readinessGates": [{"conditionType": "example.com/feature"}],
+            "containers": [{"name": "app-0", "image": _IMAGE}],
+        },
+        Bounds(max_restarts=2, max_image_backoff=0.0, create_failures=False),
+    ),
 )
-"""The standard matrix: every shape x (without, with probes) x restart policy."""
+"""Small pods for what the matrix leaves out: exit codes 137 (OOMKilled) and 143, probe thresholds
+above 1 and a startup probe on an app container, restart rules, a readiness gate and
+activeDeadlineSeconds."""
+
+STANDARD_CONFIGURATIONS: tuple[Configuration, ...] = (
+    tuple(
+        standard_configuration(shape, policy, probes)
+        for shape in _SHAPES
+        for probes in (False, True)
+        for policy in _POLICIES
+    )
+    + FEATURE_CONFIGURATIONS
+)
+"""The standard matrix (every shape x (without, with probes) x restart policy), then
+:data:`FEATURE_CONFIGURATIONS`."""

@@ -61,8 +61,8 @@ shape under each restart policy, without and with probes.
 
 from __future__ import annotations
 
+import heapq
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
@@ -101,7 +101,10 @@ from podfsm.verifier.configurations import (
     Configuration,
     standard_configuration,
 )
-from podfsm.verifier.invariants import INVARIANTS, Context, Invariant, Transition, Violation, check
+from podfsm.verifier.invariants import INVARIANTS, Context, Invariant, Transition
+from podfsm.verifier.parallel import Backend, Job, LocalBackend, ProcessBackend, SourceRecord, judge
+from podfsm.verifier.progress import Progress
+from podfsm.verifier.store import Trace, collision_probability, encode_state, rss_bytes
 from podfsm.vocab import ProbeKind, ProbeOutcome
 
 __all__ = [
@@ -125,6 +128,7 @@ ModelFactory = Callable[[Mapping[str, Any]], PodModel]
 """Builds the model to explore from a manifest: :class:`PodModel`, or a mutant of it."""
 
 NODE = "node-1"
+BATCH = 2048  # source states expanded between two merges (and two progress reports)
 EXIT_CODES = (0, 1)
 
 EXPIRY_STEP = 1.0  # a back-off entry has expired 1 s after its 600 s window
@@ -155,11 +159,16 @@ class _ContainerEvents:
     probes: tuple[Any, ...]
 
 
-def _container_events(index: int, spec: ContainerSpec) -> _ContainerEvents:
+def _container_events(
+    index: int, spec: ContainerSpec, exits: tuple[tuple[int, str | None], ...] = ()
+) -> _ContainerEvents:
     name = spec.name
+    exited = tuple(ContainerExited(container=name, exit_code=code) for code in EXIT_CODES) + tuple(
+        ContainerExited(container=name, exit_code=code, reason=reason) for code, reason in exits
+    )
     by_trigger: list[tuple[str, tuple[Any, ...]]] = [
         ("ContainerStarted", (ContainerStarted(container=name),)),
-        ("ContainerExited", tuple(ContainerExited(container=name, exit_code=code) for code in EXIT_CODES)),
+        ("ContainerExited", exited),
         ("ImagePullFailed", (ImagePullFailed(container=name),)),
         ("ContainerCreateFailed", (ContainerCreateFailed(container=name),)),
         ("ContainerStartFailed", (ContainerStartFailed(container=name),)),
@@ -180,7 +189,9 @@ class EventCatalogue:
 
     def __init__(self, model: PodModel, bounds: Bounds = UNBOUNDED) -> None:
         self.bounds = bounds
-        self.containers = tuple(_container_events(i, r.spec) for i, r in enumerate(model.records))
+        self.containers = tuple(
+            _container_events(i, r.spec, bounds.exits) for i, r in enumerate(model.records)
+        )
         self.scheduled = Scheduled(node=NODE)
         self.unschedulable = Unschedulable()
         self.gates_removed = SchedulingGatesRemoved()
@@ -300,6 +311,8 @@ _POD_KNOWN = frozenset(
         "stop_started_at",
         "stop_grace",
         "deletion_requested_at",
+        "resync_at",
+        "spec_overrides",
     }
 )
 _POD_EXTRA = tuple(f.name for f in fields(PodState) if f.name not in _POD_KNOWN)
@@ -389,6 +402,7 @@ class KeyBuilder:
             c.kill_cause or "",
             tuple((r, min(n, cap)) for r, n in c.probe_runs) if cap > 0 else (),
             c.ever_ran,
+            c.cache_reason,
             _container_extra(c),
         )
 
@@ -431,6 +445,8 @@ class KeyBuilder:
             s.phase,
             tuple((c.state, c.reason) for c in s.conditions),
             tuple(c[:3] for c in s.custom_conditions),
+            _left(s.resync_at, now),
+            s.spec_overrides,  # SpecUpdated (not tried by the explorer; kept for callers that apply it)
             _pod_extra(s),
             containers,
         )
@@ -480,6 +496,9 @@ class Exploration:
     pruned: int = 0
     seconds: float = 0.0
     complete: bool = True
+    collision_probability: float = 0.0
+    spilled: int = 0  # bytes of frontier states written to disk (memory_limit)
+    workers: int = 1
     violations: list[Counterexample] = field(default_factory=list)
 
     @property
@@ -502,6 +521,7 @@ class Exploration:
             "pruned": self.pruned,
             "bounds": self.bounds.to_dict(),
             "complete": self.complete,
+            "fingerprintCollisionProbability": float(f"{self.collision_probability:.3g}"),
             "seconds": round(self.seconds, 3),
             "statesPerSecond": round(self.states_per_second, 1),
             "violations": [v.to_dict() for v in self.violations],
@@ -520,6 +540,12 @@ def explore(
     max_states: int | None = None,
     max_depth: int | None = None,
     stop_at_first: bool = False,
+    workers: int = 1,
+    ray: str | None = None,
+    memory_limit: int | None = None,
+    spill_dir: str | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    batch: int = BATCH,
 ) -> Exploration:
     """Visit every reachable state of ``manifest`` breadth first, checking ``invariants``.
 
@@ -527,97 +553,210 @@ def explore(
     counterexample. ``bounds`` default to the manifest's ``podfsm.io/explore`` annotation.
     ``max_states`` / ``max_depth`` cut the search (``complete`` is then False);
     ``stop_at_first`` stops at the first violation.
+
+    ``workers`` > 1 spreads the states over that many forked worker processes, ``ray`` (an
+    address, or ``"local"``) over Ray actors, ``workers`` of them (module
+    :mod:`podfsm.verifier.parallel`); the counts and counterexamples are the same as with one.
+    ``memory_limit`` (bytes) keeps the frontier within what the visited set leaves of it and
+    spills the rest to temporary files in ``spill_dir``. ``progress`` is called with a
+    :class:`~podfsm.verifier.progress.Progress` after every ``batch`` source states. Raises
+    :class:`~podfsm.errors.ManifestError` for a bad bounds annotation, ``ValueError`` for
+    ``workers`` < 1 and :class:`~podfsm.verifier.parallel.WorkerError` when a worker fails.
     """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
     factory: ModelFactory = model_factory or PodModel
     checked = tuple(INVARIANTS.values()) if invariants is None else tuple(invariants)
     state_invs = tuple(i for i in checked if i.scope == "state")
-    step_invs = tuple(i for i in checked if i.scope == "step")
-    refusal_invs = tuple(i for i in checked if i.scope == "refusal")
     if bounds is None:
         bounds = Bounds.from_manifest(manifest, name or "<pod>")
 
     model = factory(manifest)
     ctx = Context.of(model)
-    catalogue = EventCatalogue(model, bounds)
-    keys = KeyBuilder(ctx.containers, restart_cap=restart_cap, symmetry=symmetry)
-    max_restarts = bounds.max_restarts
     result = Exploration(name or str(ctx.spec.name), bounds)
     started = time.perf_counter()
+    job = Job(
+        manifest,
+        factory,
+        checked,
+        bounds,
+        restart_cap,
+        symmetry,
+        workers,
+        memory_limit,
+        spill_dir,
+        portable=ray is not None,
+    )
+    backend: Backend
+    if ray is not None:
+        from podfsm.verifier.ray_backend import RayBackend
 
-    root = model.snapshot()
-    states: list[PodState] = [root]
-    parents: list[tuple[int, dict[str, Any] | None]] = [(-1, None)]
-    depths = [0]
-    seen: dict[Any, int] = {keys.key(root): 0}
-    found: dict[str, Counterexample] = {}
+        backend = RayBackend(job, ray)
+    elif workers > 1:
+        backend = ProcessBackend(job, workers)
+    else:
+        backend = LocalBackend(job)
+    n = result.workers = backend.partitions
+    found: dict[str, tuple[str, int, int | None]] = {}  # invariant -> (message, source, candidate)
 
-    def script(index: int, last: Any) -> tuple[dict[str, Any], ...]:
-        out: list[dict[str, Any]] = []
-        while index > 0:
-            index, ev = parents[index]
-            assert ev is not None
-            out.append(ev)
-        out.reverse()
-        if last is not None:
-            out.append(last.to_dict())
-        return tuple(out)
+    def record(violations: Iterable[tuple[str, str]], index: int, code: int | None) -> None:
+        for inv, message in violations:
+            if inv not in found:
+                found[inv] = (message, index, code)
 
-    def record(violations: list[Violation], index: int, last: Any) -> None:
-        for v in violations:
-            if v.invariant not in found:
-                found[v.invariant] = Counterexample(
-                    v.invariant, v.message, manifest, script(index, last), result.configuration
-                )
-
-    record(check(Transition(ctx, None, None, root), state_invs), 0, None)
-    queue: deque[int] = deque([0])
-    while queue:
-        if stop_at_first and found:
-            result.complete = False
-            break
-        index = queue.popleft()
-        depth = depths[index]
-        if max_depth is not None and depth >= max_depth:
-            result.complete = False
-            continue
-        source = states[index]
-        model.restore(source)
-        for ev in catalogue.candidates(model):
-            try:
-                after = model.apply(ev)
-            except IllegalEvent as exc:  # the model restored itself
-                result.refused += 1
-                if refusal_invs:
-                    now = model.snapshot()
-                    record(check(Transition(ctx, source, ev, now, refused=exc), refusal_invs), index, ev)
-                    if now != source:
-                        model.restore(source)
-                continue
-            result.transitions += 1
-            t = Transition(ctx, source, ev, after)
-            if step_invs:
-                record(check(t, step_invs), index, ev)
-            if max_restarts is not None and any(c.restart_count > max_restarts for c in after.containers):
-                result.pruned += 1
-            else:
-                key = keys.key(after)
-                if key not in seen:
-                    if max_states is not None and len(states) >= max_states:
+    trace = Trace()
+    levels: list[int] = [1]
+    try:
+        root = model.snapshot()
+        data = encode_state(root)
+        root_fp: int = backend.call("fingerprint_of", [(data,)] * n)[0]
+        owner = root_fp % n
+        backend.call("claim", [([root_fp] if p == owner else [],) for p in range(n)])
+        backend.call("push", [([(0, data)] if p == owner else [],) for p in range(n)])
+        trace.add(-1, 0)
+        record(judge(Transition(ctx, None, None, root), state_invs), 0, None)
+        depth = 0
+        stopped = False
+        level_start = 0
+        while not stopped:
+            sizes = backend.call("start_level", [()] * n)
+            frontier = sum(s["frontier"] for s in sizes)
+            if frontier == 0:
+                break
+            if max_depth is not None and depth >= max_depth:
+                result.complete = False
+                break
+            level_end = len(trace)
+            levels.append(0)
+            below = level_start
+            while below < level_end and not stopped:
+                below = min(below + batch, level_end)
+                answers: list[list[SourceRecord]] = backend.call("expand", [(below,)] * n)
+                sources = _merged(answers)
+                fps: list[list[int]] = [[] for _ in range(n)]
+                for _, src in sources:
+                    for item in src[4]:
+                        fp = item[2]
+                        if fp is not None:
+                            fps[fp % n].append(fp)
+                claims = backend.call("claim", [(f,) for f in fps])
+                # Number the new states in the order one process would have met them.
+                cursor = [0] * n
+                first = len(trace)
+                marks: list[int] = []  # the trace's length before each source
+                requests: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+                news: list[tuple[int, int]] = []  # (owner, expanding partition) of each new state
+                for part, (index, _, _, _, items) in sources:
+                    marks.append(len(trace))
+                    for code, _, fp in items:
+                        if fp is None:
+                            continue
+                        p = fp % n
+                        fresh = claims[p][cursor[p]]
+                        cursor[p] += 1
+                        if not fresh:
+                            continue
+                        if max_states is not None and len(trace) >= max_states:
+                            result.complete = False
+                            continue
+                        trace.add(index, code)
+                        requests[part].append((index, code))
+                        news.append((p, part))
+                finished = backend.call("finish", [(r,) for r in requests])
+                # Record the violations in that order; with stop_at_first, stop where one would.
+                taken = [0] * n
+                pushes: list[list[tuple[int, bytes]]] = [[] for _ in range(n)]
+                number = first
+                for at, (_, (index, moved, refused, pruned, items)) in enumerate(sources):
+                    if stop_at_first and found:
+                        trace.truncate(marks[at])
                         result.complete = False
-                    else:
-                        seen[key] = len(states)
-                        states.append(after)
-                        parents.append((index, ev.to_dict()))
-                        depths.append(depth + 1)
-                        result.depth = max(result.depth, depth + 1)
-                        if state_invs:
-                            record(check(t, state_invs), index, ev)
-                        queue.append(len(states) - 1)
-            model.restore(source)
-    result.states = len(states)
+                        stopped = True
+                        break
+                    result.transitions += moved
+                    result.refused += refused
+                    result.pruned += pruned
+                    for code, stepped, _ in items:
+                        if stepped:
+                            record(stepped, index, code)
+                        if (
+                            number < len(trace)
+                            and trace.parents[number] == index
+                            and (trace.events[number] == code)
+                        ):
+                            owner, expander = news[number - first]
+                            data, seen = finished[expander][taken[expander]]
+                            taken[expander] += 1
+                            pushes[owner].append((number, data))
+                            number += 1
+                            levels[-1] += 1
+                            result.depth = depth + 1
+                            if seen:
+                                record(seen, index, code)
+                backend.call("push", [(q,) for q in pushes])
+                if progress is not None:
+                    stats = backend.call("stats", [()] * n)
+                    progress(
+                        Progress(
+                            configuration=result.configuration,
+                            distinct=len(trace),
+                            generated=result.transitions,
+                            depth=depth,
+                            frontier=sum(s["frontier"] for s in stats) - (below - level_start) + levels[-1],
+                            seconds=time.perf_counter() - started,
+                            memory=rss_bytes() + (sum(s["rss"] for s in stats) if n > 1 or ray else 0),
+                            levels=list(levels[:-1]),
+                        )
+                    )
+            level_start = level_end
+            depth += 1
+        result.spilled = sum(s["spilled"] for s in backend.call("stats", [()] * n))
+    finally:
+        backend.close()
+    result.states = len(trace)
     result.seconds = time.perf_counter() - started
-    result.violations = [found[i.name] for i in checked if i.name in found]
+    result.collision_probability = collision_probability(result.states, result.transitions)
+    result.violations = [
+        Counterexample(
+            i.name,
+            found[i.name][0],
+            manifest,
+            _script(factory, manifest, bounds, trace, found[i.name][1], found[i.name][2]),
+            result.configuration,
+        )
+        for i in checked
+        if i.name in found
+    ]
     return result
+
+
+def _merged(answers: list[list[SourceRecord]]) -> list[tuple[int, SourceRecord]]:
+    """The partitions' source records in state-number order, each with its partition."""
+    if len(answers) == 1:
+        return [(0, r) for r in answers[0]]
+    tagged = [[(r[0], p, r) for r in rs] for p, rs in enumerate(answers)]
+    return [(p, r) for _, p, r in heapq.merge(*tagged)]
+
+
+def _script(
+    factory: ModelFactory,
+    manifest: Mapping[str, Any],
+    bounds: Bounds,
+    trace: Trace,
+    index: int,
+    last: int | None,
+) -> tuple[dict[str, Any], ...]:
+    """The events from the root to state ``index`` (then candidate ``last``), rebuilt by replay."""
+    model = factory(manifest)
+    catalogue = EventCatalogue(model, bounds)
+    path = trace.path(index) + ([] if last is None else [last])
+    out: list[dict[str, Any]] = []
+    for step, code in enumerate(path):
+        ev = catalogue.candidates(model)[code]
+        out.append(ev.to_dict())
+        if step < len(path) - 1:
+            model.apply(ev)
+    return tuple(out)
 
 
 def replay(

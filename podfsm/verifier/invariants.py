@@ -1,33 +1,44 @@
-"""The invariant catalogue: named properties every run of the pod model must keep.
+"""The invariant catalogue: named properties every pod lifecycle must keep, the model's and any other.
 
-Each :class:`Invariant` is a pure predicate over one :class:`Transition` (the pod before, the
-event, the pod after), with a one-sentence statement and the upstream behaviour it rests on. It
+Two kinds of invariant share one registry, :data:`INVARIANTS` (name -> :class:`Invariant`):
+
+- **Over the published pod** (``view == "published"``): a predicate over what any implementation
+  exposes: the pod objects as published (spec and status), the time of each observation, and the
+  world's events where they are known. A history is a sequence of :class:`Observation`
+  (``pod``, ``time`` in seconds since creation, ``event`` or None), oldest first;
+  :func:`check_history` judges its last observation in light of the ones before (the history may
+  be a window of a longer trace), :func:`check_snapshot` judges one pod object on its own. The same
+  predicates run on the model's rendered pods in the explorer (a window of two: the pod before and
+  after each transition) and the stateful test (the whole history), on a recorded watch stream
+  (``podfsm check-trace``), and in the differential harness. Where a property needs time it is
+  stated over timestamps (whole seconds, as ``metav1.Time`` has them), so it holds on a real trace.
+  Where a window is too short to decide (a threshold of results in a row, the run before a
+  back-off), the predicate says nothing rather than guess.
+- **Model self-checks** (``view == "model"``): predicates over the model's own state
+  (:class:`Transition`: the ``PodState`` before, the event, the state after), which cannot judge
+  another implementation; they check podfsm's model against its reference notes.
+
+Each invariant has a one-sentence statement and the upstream behaviour it rests on; its predicate
 returns ``None`` when the property holds and a sentence saying what is wrong when it does not.
-Properties of whole histories ("once Running, always Running") are stated in their inductive
-form, as a step predicate, so that both the Hypothesis state machine (:mod:`podfsm.verifier.stateful`)
-and the exhaustive explorer (:mod:`podfsm.verifier.explorer`) check them on every edge.
+Scopes: ``state`` reads only the last pod (the explorer checks it once per distinct state);
+``step`` reads the window (every transition); ``refusal`` is checked on events the model refused.
 
-Scopes:
+The predicates do not reuse the model's tables: whether a container is restarted comes from
+:func:`should_restart` and :func:`restarts`, written here from the reference notes, and the phase
+from the oracle (:func:`podfsm.oracle.pod_phase`), so a wrong row in the model shows up as a
+violation instead of being agreed with.
 
-- ``state`` -- reads only the pod after the step (checked once per distinct state by the explorer);
-- ``step`` -- reads the pod before, the event and the pod after;
-- ``refusal`` -- checked on events the model refused with :class:`~podfsm.errors.IllegalEvent`.
-
-The predicates do not reuse the model's tables: where they need to know whether a container is
-restarted they ask :func:`should_restart`, written here from the reference notes, so a wrong row
-in :data:`~podfsm.model.machines.restart_policy.RESTART_POLICY_TABLE` shows up as a violation instead
-of being agreed with. ``phase-agrees-with-oracle`` compares the model with :mod:`podfsm.oracle`,
-an independent implementation over API objects.
-
-Use :data:`INVARIANTS` (name -> invariant, in catalogue order), :func:`get`, and :func:`check`.
+Use :func:`check` on a :class:`Transition` (both kinds), :func:`check_history` and
+:func:`check_snapshot` on published objects, :func:`published_invariants`, :func:`model_self_checks`
+and :func:`get`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -38,6 +49,7 @@ from podfsm.vocab import (
     ConditionType,
     Phase,
     PodReason,
+    ProbeKind,
     RestartPolicy,
     RuleAction,
     TerminatedReason,
@@ -53,12 +65,19 @@ __all__ = [
     "INVARIANTS",
     "Context",
     "Invariant",
+    "Observation",
     "Scope",
     "Transition",
+    "View",
     "Violation",
     "check",
+    "check_history",
+    "check_snapshot",
     "get",
+    "model_self_checks",
     "names",
+    "published_invariants",
+    "restarts",
     "should_restart",
 ]
 
@@ -84,6 +103,22 @@ class Context:
     condition_types: tuple[ConditionType, ...]  # aligned with ``PodState.conditions``
     render: Callable[[PodState], dict[str, Any]]
     t0: datetime
+    _rendered: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def published(self, state: PodState) -> dict[str, Any]:
+        """The pod object of ``state``, rendered once (a small cache: the explorer asks for each
+        source state once per event it tries)."""
+        last = self._rendered.get(None)
+        if last is not None and last[0] is state:  # the explorer asks for one source state in a row
+            same: dict[str, Any] = last[1]
+            return same
+        pod: dict[str, Any] | None = self._rendered.get(state)
+        if pod is None:
+            if len(self._rendered) >= 4096:
+                self._rendered.clear()
+            pod = self._rendered[state] = self.render(state)
+        self._rendered[None] = (state, pod)
+        return pod
 
     @classmethod
     def of(cls, model: PodModel) -> Context:
@@ -110,11 +145,33 @@ class Transition:
     event: Any
     after: PodState
     refused: IllegalEvent | None = None
+    history: tuple[Observation, ...] | None = None
+    """The published observations up to and including ``after`` (oldest first), when the caller kept
+    them (the stateful test does); None: the window is ``before`` and ``after`` alone."""
 
     @cached_property
     def pod(self) -> dict[str, Any]:
         """The pod object (Kubernetes JSON) of ``after``, rendered once."""
-        return self.context.render(self.after)
+        return self.context.published(self.after)
+
+    @cached_property
+    def view(self) -> View:
+        """The :class:`View` of :attr:`window` the published invariants share."""
+        return View(self.window, self.context.spec)
+
+    @cached_property
+    def window(self) -> tuple[Observation, ...]:
+        """What published invariants judge: ``history``, or the observations of ``before`` and ``after``."""
+        if self.history is not None:
+            return self.history
+        event = self.event.to_dict() if hasattr(self.event, "to_dict") else self.event
+        after = Observation(self.pod, float(self.after.now), event)
+        if self.before is None:
+            return (after,)
+        # A node loss before the window is a world event known to have happened: say so on the
+        # window's first observation (nothing the kubelet would publish arrives from a lost node).
+        earlier = {"type": "NodeLost"} if self.before.node_lost_at is not None else None
+        return (Observation(self.context.published(self.before), float(self.before.now), earlier), after)
 
     @property
     def now(self) -> datetime:
@@ -156,6 +213,11 @@ class Invariant:
     upstream: str
     scope: Scope
     predicate: Predicate = field(repr=False)
+    view: Literal["model", "published"] = "model"
+    """``published``: a predicate over published pod objects (runs on any trace); ``model``: a
+    self-check of podfsm's own model, which reads its internal state."""
+    judge: Callable[[View], str | None] | None = field(default=None, repr=False)
+    """For a published invariant: the predicate over a :class:`View` of observations."""
 
     def violation(self, t: Transition) -> str | None:
         """Why ``t`` breaks this invariant, or None when it holds (or does not apply)."""
@@ -385,18 +447,7 @@ def _onfailure_succeeded(t: Transition) -> str | None:
     return f"every regular container exited 0 and nothing runs, but the pod is {after.phase}"
 
 
-@invariant(
-    "terminal-phase-absorbing",
-    "Once a pod is Succeeded or Failed its phase never changes again.",
-    "pkg/kubelet/kubelet_pods.go:generateAPIPodStatus (terminal phases are sticky); "
-    "pkg/kubelet/status/status_manager.go",
-    "step",
-)
-def _terminal_absorbing(t: Transition) -> str | None:
-    assert t.before is not None
-    if t.before.phase in _TERMINAL and t.after.phase != t.before.phase:
-        return f"the phase went from {t.before.phase} to {t.after.phase}"
-    return None
+_HOOK_KILL = "FailedPostStartHook"
 
 
 @invariant(
@@ -411,7 +462,11 @@ def _terminal_absorbing(t: Transition) -> str | None:
 def _restart_count(t: Transition) -> str | None:
     assert t.before is not None
     for spec, b, a in zip(t.context.containers, t.before.containers, t.after.containers, strict=True):
-        restarted = b.ever_ran and b.state not in _ALIVE and (a.state in _ALIVE or _start_failed(b, a))
+        # an instance whose postStart hook failed is seen (and counted) only once it was killed:
+        # the hook and its kill run inside the kubelet's start (startContainer)
+        started = b.state not in _ALIVE and a.state in _ALIVE and a.kill_cause != _HOOK_KILL
+        hook_seen = b.state in _ALIVE and b.kill_cause == _HOOK_KILL and a.state not in _ALIVE
+        restarted = b.ever_ran and (started or hook_seen or _start_failed(b, a))
         expected = b.restart_count + (1 if restarted else 0)
         if a.restart_count != expected:
             what = "ran again" if restarted else "did not run again"
@@ -424,17 +479,20 @@ def _restart_count(t: Transition) -> str | None:
 
 def _start_failed(b: Any, a: Any) -> bool:
     """A new instance of the container failed to start during the step (ContainerStartFailed)."""
-    before, after = b.term or b.last_term, a.term or a.last_term
-    if b.state != "Waiting" or after is None or not after.never_started:
+    # since issue 10 the newest exit stays in ``term`` while the container waits to be restarted:
+    # a new StartError record is a new instance (Waiting -> CrashLoopBackOff / Terminated, or
+    # Waiting again when restarted at once); the pod being stopped keeps the old one
+    if b.state != "Waiting" or a.term is None or not a.term.never_started:
         return False
-    # Waiting -> CrashLoopBackOff / Terminated with a StartError, or Waiting again (restarted at once)
-    return bool(a.state != "Waiting" or after != before)
+    return bool((a.term, a.last_term) != (b.term, b.last_term))
 
 
 @invariant(
     "init-before-app",
     "No regular container runs before every regular init container succeeded, and init containers start "
-    "one at a time, in order, each after the previous one completed (a sidecar: started).",
+    "one at a time, in order, each after the previous one completed (a sidecar: started); regular "
+    "containers wait for the last init container only, and an init container that ran is restarted "
+    "in its own right.",
     _INIT_ACTIONS,
     "step",
 )
@@ -456,10 +514,15 @@ def _init_before_app(t: Transition) -> str | None:
     ):
         if b.state in _ALIVE or a.state not in _ALIVE:
             continue
+        if not spec.is_regular and b.ever_ran:
+            continue  # an init container that ran before is restarted in its own right
         earlier = t.context.containers[:i] if not spec.is_regular else t.context.containers
-        for j, other in enumerate(earlier):
-            if other.is_regular:
-                continue
+        inits_ = [j for j, other in enumerate(earlier) if not other.is_regular]
+        if spec.is_regular:
+            # computeInitContainerActions: initialization is done when the last init container is
+            inits_ = inits_[-1:]
+        for j in inits_:
+            other = earlier[j]
             if not _done_init(other, t.before.containers[j]):
                 return (
                     f"{spec.name!r} started before {other.name!r} completed ({t.before.containers[j].state})"
@@ -556,8 +619,9 @@ def _backoff_bounded(t: Transition) -> str | None:
             return f"{spec.name!r} has crash-loop back-off delay {c.bo_delay:g} s"
         if c.pull_delay not in BACKOFF_DELAYS:
             return f"{spec.name!r} has image-pull back-off delay {c.pull_delay:g} s"
-        if c.state == ctm.CRASH_LOOP_BACK_OFF and c.restart_at is not None and c.last_term is not None:
-            wait = c.restart_at - c.last_term.finished_at
+        exit_ = c.term if c.term is not None else c.last_term  # the newest exit (the model's record)
+        if c.state == ctm.CRASH_LOOP_BACK_OFF and c.restart_at is not None and exit_ is not None:
+            wait = c.restart_at - exit_.finished_at
             if not 0 < wait <= c.bo_delay:
                 return f"{spec.name!r} waits {wait:g} s after its exit, back-off delay {c.bo_delay:g} s"
         if c.state == ctm.IMAGE_PULL_BACK_OFF and c.retry_at is not None and c.pull_updated is not None:
@@ -588,19 +652,6 @@ def _succeeded_exit_zero(t: Transition) -> str | None:
 _KUBELET_CONDITIONS = (ConditionType.INITIALIZED, ConditionType.CONTAINERS_READY, ConditionType.READY)
 
 
-def _restart_in_one_sync(t: Transition) -> bool:
-    """A container the kubelet is restarting (new instance not started, or backing off) after it exited.
-
-    computePodActions restarts a probe-killed OnFailure container even when it exited 0; getPhase's
-    ContainerShouldRestart reads that exit as "not restartable". The model follows the kubelet's
-    decision; upstream can end such a pod instead (kubernetes/kubernetes#109537), a known deviation.
-    """
-    return any(
-        c.state in ("Waiting", "CrashLoopBackOff", "ImagePullBackOff") and c.last_term is not None
-        for c in t.after.containers
-    )
-
-
 @invariant(
     "phase-agrees-with-oracle",
     "status.phase equals the oracle's pod_phase of the same object (pod_is_terminal for a finished pod, "
@@ -623,7 +674,7 @@ def _phase_agrees(t: Transition) -> str | None:
                 expected = Phase.FAILED.value  # TerminatePod: a finished pod is never left Pending/Running
             if expected in _TERMINAL and not terminal and any(c.state in _ALIVE for c in t.after.containers):
                 expected = str(phase)  # mergePodStatus: no terminal phase while a container may still run
-            if expected != phase and not _restart_in_one_sync(t):
+            if expected != phase:
                 return f"status.phase is {phase} but pod_phase says {expected}"
         if not t.after.bound:
             return None
@@ -728,3 +779,1029 @@ def _changed_fields(before: PodState | None, after: PodState) -> list[str]:
             diff = [k for k in fields if getattr(a, k) != getattr(b, k)]
             out.append(f"containers[{i}].{'/'.join(diff)}")
     return out
+
+
+# =================================================================================== the API view
+#
+# Everything below judges only what is observable: the pod objects as published (spec and status),
+# the time of each observation, and the world's event where it is known. The same predicates run on
+# the model's rendered pods (the explorer, the stateful test), on a recorded watch stream
+# (``podfsm check-trace``) and on another implementation's output.
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One published pod object and when it was seen.
+
+    ``pod`` is the whole object (Kubernetes JSON shape); ``time`` is seconds since the pod's
+    creation (virtual in the model, from timestamps in a recorded trace); ``event`` is the world
+    event that led to it when known (the model's runs), None in a recorded trace.
+    """
+
+    pod: Mapping[str, Any]
+    time: float
+    event: Mapping[str, Any] | None = None
+
+
+_CREATED_DEFAULT = datetime(2026, 1, 1, tzinfo=UTC)
+SYNC_SLACK = 10.0
+"""Seconds a kubelet may take to act on what it saw: the pod worker requeues a failed sync after
+``backOffPeriod`` (``pkg/kubelet/kubelet.go``, 10 s), so a decision shows at the latest then."""
+TIME_SLACK = 1.0
+"""Published times have whole-second precision (``metav1.Time``)."""
+
+
+def _parse_ts(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+class _Status:
+    """One container status as published: its state kind, details and lastState."""
+
+    __slots__ = ("kind", "last", "raw", "state")
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.raw = raw
+        state = _map(raw.get("state"))
+        kinds = [k for k in ("waiting", "running", "terminated") if k in state]
+        self.kind = kinds[0] if len(kinds) == 1 else ("" if not kinds else "+".join(kinds))
+        self.state = _map(state.get(kinds[0])) if len(kinds) == 1 else {}
+        self.last = _map(_map(raw.get("lastState")).get("terminated"))
+
+    @property
+    def ready(self) -> bool:
+        return self.raw.get("ready") is True
+
+    @property
+    def started(self) -> bool:
+        return self.raw.get("started") is True
+
+    @property
+    def restart_count(self) -> int:
+        n = self.raw.get("restartCount", 0)
+        return n if isinstance(n, int) else 0
+
+    @property
+    def reason(self) -> str:
+        return str(self.state.get("reason") or "")
+
+    @property
+    def exit_code(self) -> int | None:
+        code = self.state.get("exitCode")
+        return code if isinstance(code, int) else None
+
+    @property
+    def last_exit_code(self) -> int | None:
+        code = self.last.get("exitCode")
+        return code if isinstance(code, int) else None
+
+
+class View:
+    """A window of published observations, with the helpers the predicates share.
+
+    ``history[-1]`` is judged; the ones before it, oldest first, are what is known of the past
+    (the explorer gives one, a trace or the stateful test all). Times are seconds since creation.
+    """
+
+    def __init__(self, history: Sequence[Observation], spec: PodSpecView | None = None) -> None:
+        if not history:
+            raise ValueError("a history needs at least one observation")
+        self.history = history
+        self.last = history[-1]
+        self.prev = history[-2] if len(history) > 1 else None
+        self.pod = self.last.pod
+        self._spec: PodSpecView | bool | None = False if spec is None else spec
+        self._containers: tuple[ContainerSpec, ...] | None = None
+        self._conditions: dict[int, dict[str, str]] = {}
+        self._node_lost: bool | None = None
+        self._statuses: dict[int, dict[str, _Status]] = {}
+        meta = _map(self.pod.get("metadata"))
+        self.created = _parse_ts(meta.get("creationTimestamp")) or _CREATED_DEFAULT
+
+    # -- spec
+
+    @property
+    def spec(self) -> PodSpecView | None:
+        """The pod's spec, compiled (None when it is not a valid pod spec)."""
+        if self._spec is False:
+            from podfsm.model.spec import compile_spec
+
+            try:
+                self._spec = compile_spec(self.pod)
+            except PodFSMError:
+                self._spec = None
+        return self._spec if not isinstance(self._spec, bool) else None
+
+    def containers(self) -> tuple[ContainerSpec, ...]:
+        if self._containers is None:
+            spec = self.spec
+            self._containers = () if spec is None else spec.all_containers
+        return self._containers
+
+    @property
+    def policy(self) -> str:
+        spec = self.spec
+        return "Always" if spec is None else str(spec.restart_policy)
+
+    # -- status
+
+    @staticmethod
+    def status(obs: Observation) -> Mapping[str, Any]:
+        return _map(obs.pod.get("status"))
+
+    def phase(self, obs: Observation | None = None) -> str:
+        return str(self.status(obs or self.last).get("phase") or "")
+
+    def statuses(self, obs: Observation | None = None) -> dict[str, _Status]:
+        """Container name -> its status (init and regular containers) in ``obs`` (default: the last)."""
+        o = obs or self.last
+        key = id(o)
+        got = self._statuses.get(key)
+        if got is None:
+            got = {}
+            st = self.status(o)
+            for field_name in ("initContainerStatuses", "containerStatuses"):
+                for raw in st.get(field_name) or ():
+                    if isinstance(raw, Mapping) and isinstance(raw.get("name"), str):
+                        got[raw["name"]] = _Status(raw)
+            self._statuses[key] = got
+        return got
+
+    def condition(self, ctype: str, obs: Observation | None = None) -> str:
+        o = obs or self.last
+        table = self._conditions.get(id(o))
+        if table is None:
+            table = self._conditions[id(o)] = {
+                str(c.get("type")): str(c.get("status") or "")
+                for c in self.status(o).get("conditions") or ()
+                if isinstance(c, Mapping)
+            }
+        return table.get(ctype, "")
+
+    def seconds(self, value: Any) -> float | None:
+        """A published timestamp as seconds since creation (None when absent or malformed)."""
+        t = _parse_ts(value)
+        return None if t is None else (t - self.created).total_seconds()
+
+    def deletion(self, obs: Observation | None = None) -> tuple[float, float] | None:
+        """(when deletion was requested, grace seconds) from ``deletionTimestamp``, or None."""
+        meta = _map((obs or self.last).pod.get("metadata"))
+        end = self.seconds(meta.get("deletionTimestamp"))
+        if end is None:
+            return None
+        grace = meta.get("deletionGracePeriodSeconds")
+        g = float(grace) if isinstance(grace, int | float) else 0.0
+        return end - g, g
+
+    def running(self, obs: Observation | None = None) -> list[str]:
+        return [n for n, s in self.statuses(obs).items() if s.kind == "running"]
+
+    def node_lost(self) -> bool:
+        """Whether the pod's node stopped reporting: a ``NodeLost`` event in the window, or Ready Unknown.
+
+        Nothing the kubelet would publish arrives from a lost node, so obligations are not judged.
+        """
+        if self._node_lost is None:
+            self._node_lost = self.condition("Ready") == "Unknown" or any(
+                o.event is not None and o.event.get("type") == "NodeLost" for o in self.history
+            )
+        return self._node_lost
+
+    def stopping(self, obs: Observation | None = None) -> bool:
+        """Whether the pod is being stopped as a whole: deleted, evicted, past its deadline, or terminal."""
+        o = obs or self.last
+        st = self.status(o)
+        if self.deletion(o) is not None or st.get("reason") or self.phase(o) in _TERMINAL:
+            return True
+        return self.past_deadline(o)
+
+    def past_deadline(self, obs: Observation | None = None) -> bool:
+        o = obs or self.last
+        spec = self.spec
+        if spec is None or spec.active_deadline_seconds is None:
+            return False
+        start = self.seconds(self.status(o).get("startTime"))
+        return start is not None and o.time >= start + spec.active_deadline_seconds
+
+    def event(self, obs: Observation | None = None) -> Mapping[str, Any] | None:
+        return (obs or self.last).event
+
+    def events_of(self, name: str) -> list[Mapping[str, Any] | None]:
+        """The events of the window that concern container ``name`` (None where unknown), oldest first."""
+        return [o.event for o in self.history[1:] if o.event is None or o.event.get("container") == name]
+
+    def regular_done(self, obs: Observation | None = None) -> bool:
+        """Whether every regular container finished for good (terminated, and its policy keeps it so)."""
+        sts = self.statuses(obs)
+        for c in self.containers():
+            if not c.is_regular:
+                continue
+            s = sts.get(c.name)
+            if s is None or s.kind != "terminated" or s.exit_code is None:
+                return False
+            if restarts(c, self.policy, s.exit_code):
+                return False
+        return True
+
+    def init_failed(self, obs: Observation | None = None) -> bool:
+        """Whether a regular init container failed for good (the pod fails)."""
+        sts = self.statuses(obs)
+        for c in self.containers():
+            if c.is_init:
+                s = sts.get(c.name)
+                if s is not None and s.kind == "terminated" and s.exit_code not in (0, None):
+                    assert s.exit_code is not None
+                    if not restarts(c, self.policy, s.exit_code):
+                        return True
+        return False
+
+
+ViewPredicate = Callable[[View], "str | None"]
+
+
+def _published(
+    name: str, statement: str, upstream: str, scope: Scope
+) -> Callable[[ViewPredicate], ViewPredicate]:
+    """Register the decorated predicate over published observations as the invariant ``name``."""
+
+    def register(fn: ViewPredicate) -> ViewPredicate:
+        if name in INVARIANTS:
+            raise ValueError(f"invariant {name!r} is registered twice")
+        INVARIANTS[name] = Invariant(
+            name, statement, upstream, scope, _on_transition(fn), view="published", judge=fn
+        )
+        return fn
+
+    return register
+
+
+def _on_transition(fn: ViewPredicate) -> Predicate:
+    def predicate(t: Transition) -> str | None:
+        return fn(t.view)
+
+    return predicate
+
+
+def published_invariants() -> tuple[Invariant, ...]:
+    """The invariants over published observations (those :func:`check_history` runs)."""
+    return tuple(i for i in INVARIANTS.values() if i.view == "published")
+
+
+def model_self_checks() -> tuple[Invariant, ...]:
+    """The invariants that read the model's internal state: self-checks of podfsm's own model."""
+    return tuple(i for i in INVARIANTS.values() if i.view == "model")
+
+
+def check_history(
+    history: Sequence[Observation], invariants: Iterable[Invariant] | None = None
+) -> list[Violation]:
+    """Every violation by ``history[-1]``, judged in light of the observations before it.
+
+    ``history`` is oldest first and may be a window of a longer trace; every published invariant
+    (default) is checked (``state`` ones on the last pod alone). Raises ValueError for an empty
+    history. The model's self-checks are skipped: they need the model's state.
+    """
+    view = View(history)
+    chosen = published_invariants() if invariants is None else tuple(invariants)
+    out: list[Violation] = []
+    for inv in chosen:
+        if inv.judge is None or inv.scope == "refusal":
+            continue
+        if inv.scope == "step" and view.prev is None:
+            continue
+        message = inv.judge(view)
+        if message is not None:
+            out.append(Violation(inv.name, message))
+    return out
+
+
+def check_snapshot(pod: Mapping[str, Any], invariants: Iterable[Invariant] | None = None) -> list[Violation]:
+    """Every violation of the published ``state`` invariants by one pod object, seen on its own.
+
+    The observation's time is the latest timestamp the pod shows (seconds since creation).
+    """
+    view = View([Observation(pod, 0.0, None)])
+    latest = 0.0
+    for s in view.statuses().values():
+        for d in (s.state, s.last):
+            for key in ("startedAt", "finishedAt"):
+                sec = view.seconds(d.get(key))
+                if sec is not None:
+                    latest = max(latest, sec)
+    chosen = tuple(
+        i for i in (published_invariants() if invariants is None else invariants) if i.scope == "state"
+    )
+    return check_history([Observation(pod, latest, None)], chosen)
+
+
+# ----------------------------------------------------------------------------------- published catalogue
+
+_MERGE = "pkg/kubelet/status/status_manager.go:mergePodStatus"
+_CONVERT = "pkg/kubelet/kubelet_pods.go:convertToAPIContainerStatuses"
+_PROBER = "pkg/kubelet/prober/worker.go:doProbe"
+_BACKOFF = (
+    "pkg/kubelet/kuberuntime/kuberuntime_manager.go:doBackOff; k8s.io/client-go/util/flowcontrol/backoff.go"
+)
+_KILL = "pkg/kubelet/kuberuntime/kuberuntime_container.go:killContainersWithSyncResult, killContainer"
+
+
+@_published(
+    "container-status-well-formed",
+    "Every container status names a container of the spec once, has exactly one of waiting, running and "
+    "terminated as its state, a lastState that is terminated or empty, and a restartCount that is a "
+    "non-negative integer.",
+    f"staging/src/k8s.io/api/core/v1/types.go:ContainerState (at most one member set); {_CONVERT}",
+    "state",
+)
+def _status_well_formed(v: View) -> str | None:
+    names = {c.name for c in v.containers()}
+    st = v.status(v.last)
+    seen: set[str] = set()
+    for field_name in ("initContainerStatuses", "containerStatuses"):
+        for raw in st.get(field_name) or ():
+            if not isinstance(raw, Mapping):
+                return f"{field_name} holds {raw!r}, not a container status"
+            name = raw.get("name")
+            if name in seen:
+                return f"container {name!r} has two statuses"
+            seen.add(str(name))
+            if names and name not in names:
+                return f"a status names {name!r}, which is not a container of the spec"
+            s = _Status(raw)
+            if "+" in s.kind:
+                return f"{name!r} has {s.kind.replace('+', ' and ')} set in its state at once"
+            if not s.kind and _map(raw.get("state")):
+                return f"{name!r} has an unknown state {dict(_map(raw.get('state')))}"
+            last = _map(raw.get("lastState"))
+            if set(last) - {"terminated"}:
+                return f"{name!r} has lastState {sorted(last)}; only terminated can be a last state"
+            count = raw.get("restartCount", 0)
+            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+                return f"{name!r} has restartCount {count!r}"
+    return None
+
+
+@_published(
+    "no-terminal-phase-while-running",
+    "A pod is not published Succeeded or Failed while one of its containers is running.",
+    f"{_MERGE} (a terminal phase waits until no container runs); pkg/kubelet/kubelet.go:SyncTerminatingPod",
+    "state",
+)
+def _no_terminal_while_running(v: View) -> str | None:
+    if v.phase() in _TERMINAL:
+        running = v.running()
+        if running:
+            return f"the pod is {v.phase()} while {running} run"
+    return None
+
+
+@_published(
+    "succeeded-means-exit-zero",
+    "A Succeeded pod shows every regular container terminated with exit code 0.",
+    f"{_GET_PHASE} (Succeeded only when every regular container stopped with 0)",
+    "state",
+)
+def _published_succeeded(v: View) -> str | None:
+    if v.phase() != Phase.SUCCEEDED:
+        return None
+    sts = v.statuses()
+    for c in v.containers():
+        if c.is_regular:
+            s = sts.get(c.name)
+            if s is None or s.kind != "terminated" or s.exit_code != 0:
+                what = (
+                    "missing" if s is None else (f"exit {s.exit_code}" if s.kind == "terminated" else s.kind)
+                )
+                return f"the pod is Succeeded but {c.name!r} is {what}"
+    return None
+
+
+@_published(
+    "ready-follows-containers",
+    "A ready container is running and started; ContainersReady is True only when every regular container and "
+    "sidecar is ready; Ready is True only with ContainersReady "
+    "True, every readiness gate True and phase Running.",
+    f"{_GENERATE}:GenerateContainersReadyCondition, "
+    "GeneratePodReadyCondition; pkg/kubelet/prober/prober_manager.go",
+    "state",
+)
+def _ready_follows(v: View) -> str | None:
+    if v.node_lost():
+        return None
+    sts = v.statuses()
+    for c in v.containers():
+        s = sts.get(c.name)
+        if s is None or not s.ready:
+            continue
+        if c.is_init and not c.is_sidecar:
+            continue  # a regular init container is ready once it exited 0
+        if s.kind != "running" or s.raw.get("started") is False:
+            return f"{c.name!r} is ready but {s.kind or 'has no state'}{'' if s.started else ', not started'}"
+    if v.condition("ContainersReady") == "True":
+        unready = [
+            c.name
+            for c in v.containers()
+            if not (c.is_init and not c.is_sidecar) and not (c.name in sts and sts[c.name].ready)
+        ]
+        if unready:
+            return f"ContainersReady is True but {unready} are not ready"
+    if v.condition("Ready") == "True":
+        if v.condition("ContainersReady") != "True":
+            return f"Ready is True but ContainersReady is {v.condition('ContainersReady') or 'absent'}"
+        spec = v.spec
+        for gate in spec.readiness_gates if spec is not None else ():
+            if v.condition(gate) != "True":
+                return f"Ready is True but readiness gate {gate} is {v.condition(gate) or 'absent'}"
+        if v.phase() != Phase.RUNNING:
+            return f"Ready is True but the phase is {v.phase()}"
+    return None
+
+
+@_published(
+    "terminal-phase-absorbing",
+    "Once a pod is published Succeeded or Failed its phase never changes again.",
+    f"pkg/kubelet/status/status_manager.go:updateStatusInternal (a terminal phase is never left); {_MERGE}",
+    "step",
+)
+def _published_absorbing(v: View) -> str | None:
+    for o in v.history[:-1]:
+        if v.phase(o) in _TERMINAL and v.phase() != v.phase(o):
+            return f"the phase went from {v.phase(o)} to {v.phase()}"
+    return None
+
+
+def restarts(c: ContainerSpec, pod_policy: str, exit_code: int) -> bool:
+    """Whether the kubelet restarts ``c`` after it exited with ``exit_code`` on its own.
+
+    :func:`should_restart`, except that a regular init container that exited 0 is done (never
+    restarted) and one that failed is restarted unless the pod's policy is Never
+    (``computeInitContainerActions``).
+    """
+    if c.is_init and not c.is_sidecar:
+        if exit_code == 0:
+            return False
+        if c.restart_policy is None:
+            return pod_policy != RestartPolicy.NEVER
+    return should_restart(c, pod_policy, exit_code)
+
+
+def _probe_kill_possible(v: View, c: ContainerSpec) -> bool:
+    """Whether the run shown as the container's lastState may have ended in a liveness or startup kill.
+
+    True unless the window shows that run's start and no liveness or startup failure after it.
+    """
+    if ProbeKind.LIVENESS not in c.probes and ProbeKind.STARTUP not in c.probes:
+        return False
+    s = v.statuses().get(c.name)
+    starts_to_skip = 1 if s is not None and s.kind == "running" else 0
+    for e in reversed(v.events_of(c.name)):
+        if e is None:
+            return True
+        if e.get("type") == "ContainerStarted":
+            if starts_to_skip == 0:
+                return False
+            starts_to_skip -= 1
+        elif (
+            starts_to_skip == 0
+            and e.get("type") == "ProbeResult"
+            and e.get("result") == "Failure"
+            and e.get("probe") != "readiness"
+        ):
+            return True
+    return True  # the window does not reach back to that run's start
+
+
+@_published(
+    "phase-is-getphase",
+    "status.phase is what getPhase computes from the published container statuses, except that a pod being "
+    "deleted ends Failed or Succeeded as TerminatePod says, a pod forced out (Evicted, DeadlineExceeded) "
+    "is Failed, and a terminal phase is withheld while a container still runs.",
+    f"{_GET_PHASE}; pkg/kubelet/status/status_manager.go:TerminatePod, {_MERGE}",
+    "state",
+)
+def _phase_is_getphase(v: View) -> str | None:
+    from podfsm.oracle import pod_phase
+
+    if v.node_lost() or v.spec is None:
+        return None
+    phase = v.phase()
+    st = v.status(v.last)
+    prev = v.phase(v.prev) if v.prev is not None else None
+    if prev in _TERMINAL:
+        return None  # terminal-phase-absorbing judges this
+    running = bool(v.running())
+    if st.get("reason") or v.past_deadline():
+        if (
+            phase == Phase.FAILED
+            or running
+            or (phase in _TERMINAL and st.get("reason") != "DeadlineExceeded")
+        ):
+            return None
+        if phase != Phase.FAILED:
+            return (
+                f"the pod was forced out ({st.get('reason') or 'activeDeadlineSeconds passed'}) "
+                f"and nothing runs, but it is {phase}"
+            )
+    try:
+        allowed = {pod_phase(v.pod)}
+        if v.deletion() is not None:
+            terminal = pod_phase(v.pod, pod_is_terminal=True)
+            allowed.add(terminal if terminal in _TERMINAL else Phase.FAILED.value)
+    except PodFSMError as exc:
+        return f"getPhase rejects the pod: {exc}"
+    if running and any(p in _TERMINAL for p in allowed):
+        allowed |= {Phase.RUNNING.value, Phase.PENDING.value} if prev is None else {prev}
+    sts = v.statuses()
+    for c in v.containers():
+        s = sts.get(c.name)
+        if (
+            s is not None
+            and s.kind in ("waiting", "running")
+            and s.last_exit_code is not None
+            and not restarts(c, v.policy, s.last_exit_code)
+            and _probe_kill_possible(v, c)
+        ):
+            # computePodActions restarts a probe-killed container whatever its exit code; getPhase
+            # judges the exit code alone (kubernetes/kubernetes#109537): both answers are the kubelet's
+            allowed.add(Phase.RUNNING.value)
+    if phase not in allowed:
+        return f"status.phase is {phase} but getPhase gives {' or '.join(sorted(allowed))}"
+    return None
+
+
+@_published(
+    "restart-policy-obeyed",
+    "A container its policy and restart rules do not restart after an exit is never restarted (shown "
+    "waiting or running again after that exit), a liveness or startup kill aside.",
+    f"{_SHOULD_RESTART}; pkg/api/v1/pod/util.go:ContainerShouldRestart; "
+    "pkg/kubelet/kuberuntime/kuberuntime_manager.go:computePodActions",
+    "state",
+)
+def _restart_policy(v: View) -> str | None:
+    if v.node_lost():
+        return None
+    sts = v.statuses()
+    policy = v.policy
+    for c in v.containers():
+        s = sts.get(c.name)
+        if s is None:
+            continue
+        if s.kind in ("waiting", "running") and s.last_exit_code is not None:
+            code = s.last_exit_code
+            if not restarts(c, policy, code) and not _probe_kill_possible(v, c):
+                return (
+                    f"{c.name!r} ({_policy_text(c, policy)}) was restarted after exit {code}, "
+                    f"which its policy does not restart"
+                )
+    return None
+
+
+def _policy_text(c: ContainerSpec, pod_policy: str) -> str:
+    if c.is_sidecar:
+        return "sidecar"
+    own = f"own policy {c.restart_policy}" if c.restart_policy is not None else f"policy {pod_policy}"
+    return own + (" with rules" if c.rules and c.restart_policy is not None else "")
+
+
+def _go_seconds(text: str) -> float | None:
+    m = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?", text)
+    if m is None or not text:
+        return None
+    h, mi, s = m.groups()
+    return int(h or 0) * 3600 + int(mi or 0) * 60 + float(s or 0)
+
+
+_BACKOFF_MESSAGE = re.compile(r"back-off (\S+) restarting failed container")
+
+
+def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float]] | None:
+    """(exit's startedAt, finishedAt, required delay) for every exit of ``c`` since its creation.
+
+    None when the window does not show the container's whole history (it must begin before the
+    first exit, and every exit must show as a terminated state or lastState). The delay is
+    doBackOff's: none for the first exit, then 10 s doubling to 300 s, none again (and back to 10 s)
+    when an exit comes more than 600 s after the previous restart.
+    """
+    runs: dict[int, tuple[float, float]] = {}  # the run's restartCount -> (startedAt, finishedAt)
+    first = v.statuses(v.history[0]).get(c.name)
+    if first is not None and (first.restart_count or first.last or first.kind == "terminated"):
+        return None
+    for o in v.history:
+        s = v.statuses(o).get(c.name)
+        if s is None:
+            continue
+        if s.kind == "terminated":
+            ended: list[tuple[int, Mapping[str, Any]]] = [(s.restart_count, s.state)]
+        else:
+            ended = []
+        if s.last:
+            ended.append((s.restart_count - 1 if s.kind == "running" else s.restart_count, s.last))
+        for index, d in ended:
+            fin, sta = v.seconds(d.get("finishedAt")), v.seconds(d.get("startedAt"))
+            if fin is not None and index >= 0:
+                runs[index] = (sta if sta is not None else fin, fin)
+    if sorted(runs) != list(range(len(runs))):
+        return None  # an exit happened between two observations
+    out: list[tuple[float, float, float]] = []
+    delay = 0.0
+    # lastUpdate, when the back-off entry last moved on: the restart after the previous exit,
+    # known to lie between that exit plus its delay and the next run's start
+    earliest: float | None = None
+    latest: float | None = None
+    for index in sorted(runs):
+        sta, fin = runs[index]
+        if earliest is None or latest is None or fin - min(latest, sta) > CRASH_RESET + TIME_SLACK:
+            expired = True
+        elif fin - earliest <= CRASH_RESET - TIME_SLACK:
+            expired = False
+        else:
+            return None  # the restart's exact time decides, and the window does not show it
+        required = 0.0 if expired else delay
+        out.append((sta, fin, required))
+        delay = 10.0 if expired else min(delay * 2, 300.0)
+        earliest = fin + required
+        latest = runs[index + 1][0] if index + 1 in runs else None
+    return out
+
+
+CRASH_RESET = 600.0
+
+
+@_published(
+    "crash-loop-back-off-timing",
+    "CrashLoopBackOff is shown only after a restart, with a delay of 10 s doubling to 300 s, never after a "
+    "run of more than 10 minutes (the entry expired), and no restart comes before its delay: the first "
+    "restart, and the first after 10 minutes of running, are immediate.",
+    f"{_BACKOFF}; pkg/kubelet/kubelet.go (initialCrashLoopBackOff 10 s, MaxCrashLoopBackOff 300 s)",
+    "step",
+)
+def _backoff_timing(v: View) -> str | None:
+    if v.node_lost():
+        return None
+    sts = v.statuses()
+    for c in v.containers():
+        s = sts.get(c.name)
+        if s is None or s.kind != "waiting" or s.reason != WaitingReason.CRASH_LOOP_BACK_OFF:
+            continue
+        probed = ProbeKind.LIVENESS in c.probes or ProbeKind.STARTUP in c.probes
+        if s.restart_count < 1 and not probed:
+            return f"{c.name!r} is in CrashLoopBackOff before its first restart (restartCount 0)"
+        m = _BACKOFF_MESSAGE.search(str(s.state.get("message") or ""))
+        shown = _go_seconds(m.group(1)) if m else None
+        if m is not None and shown not in BACKOFF_DELAYS - {0.0}:
+            return f"{c.name!r} shows back-off {m.group(1)}, not 10 s doubling to 300 s"
+        fin, sta = v.seconds(s.last.get("finishedAt")), v.seconds(s.last.get("startedAt"))
+        if fin is None or probed:
+            continue
+        if s.last.get("reason") == "StartError":
+            sta = None  # never ran: the runtime's zero startedAt (1970), not a run's start
+        if sta is not None and fin - sta > CRASH_RESET:  # whole seconds: 601 means more than 600
+            return (
+                f"{c.name!r} is in CrashLoopBackOff after a run of {fin - sta:g} s: a back-off entry older "
+                "than 600 s has expired, so the restart is immediate"
+            )
+        delays = _backoff_delays(v, c)
+        if delays:
+            required = delays[-1][2]
+            if required == 0.0:
+                return (
+                    f"{c.name!r} is in CrashLoopBackOff after an exit that the back-off lets restart at once"
+                )
+            if shown is not None and shown != required:
+                return f"{c.name!r} shows back-off {m and m.group(1)}; its exits call for {required:g}s"
+    # a restart before its delay
+    if v.prev is not None:
+        before = v.statuses(v.prev)
+        for c in v.containers():
+            s, b = sts.get(c.name), before.get(c.name)
+            if (
+                s is None
+                or b is None
+                or s.kind != "running"
+                or ProbeKind.LIVENESS in c.probes
+                or ProbeKind.STARTUP in c.probes
+            ):
+                continue
+            if s.restart_count <= b.restart_count:
+                continue
+            started, fin = v.seconds(s.state.get("startedAt")), v.seconds(s.last.get("finishedAt"))
+            if started is None or fin is None:
+                continue
+            delays = _backoff_delays(v, c)
+            if delays and started - fin < delays[-1][2] - TIME_SLACK:
+                return (
+                    f"{c.name!r} restarted {started - fin:g} s after "
+                    f"its exit; the back-off asks {delays[-1][2]:g} s"
+                )
+    return None
+
+
+@_published(
+    "restart-count-and-last-state",
+    "A container's restartCount never decreases and grows by one with each new instance; a restarted "
+    "container shows the run that ended as its lastState, and lastState is kept until the next exit.",
+    f"{_CONVERT} (restartCount from the runtime record, lastState the previous instance); "
+    "pkg/kubelet/kuberuntime/kuberuntime_container.go (restartCount annotation)",
+    "step",
+)
+def _restart_count_last_state(v: View) -> str | None:
+    if v.prev is None or v.node_lost():
+        return None
+    before, after = v.statuses(v.prev), v.statuses()
+    for name, a in after.items():
+        b = before.get(name)
+        if b is None:
+            continue
+        if a.restart_count < b.restart_count:
+            return f"{name!r} restartCount went {b.restart_count} -> {a.restart_count}"
+        new_instance = (
+            a.kind == "running"
+            and (b.kind != "running" or b.state.get("startedAt") != a.state.get("startedAt"))
+            and (b.kind == "terminated" or b.last or b.kind == "running")
+        )
+        if new_instance and (b.kind != "waiting" or b.last) and a.restart_count != b.restart_count + 1:
+            return (
+                f"{name!r} runs a new instance (started "
+                f"{a.state.get('startedAt')}) but its restartCount went "
+                f"{b.restart_count} -> {a.restart_count}"
+            )
+        spec_c = next((c for c in v.containers() if c.name == name), None)
+        if spec_c is not None and (_probe_kill_possible(v, spec_c) or spec_c.post_start):
+            # a probe kill and its restart happen in one sync, and an instance whose postStart hook
+            # failed is never shown running: lastState may be a run the window did not show
+            continue
+        if a.kind in ("waiting", "running"):
+            same_run = a.kind == b.kind == "running" and a.state.get("startedAt") == b.state.get("startedAt")
+            want: Mapping[str, Any]
+            if b.kind == "terminated":
+                want = b.state  # the run that just ended
+            elif b.kind == "running" and not same_run:
+                want = {"startedAt": b.state.get("startedAt")}
+            else:
+                want = b.last  # nothing ended since: lastState is kept
+            if want and not a.last:
+                return f"{name!r} has no lastState, but a run of it ended (finished {want.get('finishedAt')})"
+            for key in ("exitCode", "startedAt", "finishedAt"):
+                if key in want and a.last.get(key) != want.get(key):
+                    return (
+                        f"{name!r} lastState {key} is {a.last.get(key)!r}, but the run that ended had "
+                        f"{want.get(key)!r}"
+                    )
+    return None
+
+
+def _consecutive(v: View, name: str, probe: str) -> tuple[int, str] | None:
+    """The run of equal ``probe`` results of ``name`` up to the last event, if the window shows its start."""
+    result = None
+    n = 0
+    for o in reversed(v.history[1:]):
+        e = o.event
+        if e is None:
+            return None
+        if e.get("container") != name:
+            continue
+        if e.get("type") == "ContainerStarted":
+            return (n, str(result)) if result is not None else None
+        if e.get("type") != "ProbeResult" or e.get("probe") != probe:
+            continue
+        if result is None:
+            result = e.get("result")
+        if e.get("result") != result:
+            return n, str(result)
+        n += 1
+    return None
+
+
+@_published(
+    "ready-follows-probes",
+    "A container with a readiness probe becomes ready only on a readiness success (successThreshold in a "
+    "row), becomes unready at failureThreshold failures in a row and not before; without one it is ready "
+    "once started; and no liveness or readiness result counts before the startup probe succeeded.",
+    f"{_PROBER} (thresholds, startup gating); pkg/kubelet/prober/prober_manager.go:UpdatePodStatus",
+    "step",
+)
+def _ready_follows_probes(v: View) -> str | None:
+    if v.prev is None or v.node_lost():
+        return None
+    e = v.last.event
+    before, after = v.statuses(v.prev), v.statuses()
+    for c in v.containers():
+        if c.is_init and not c.is_sidecar:
+            continue
+        a, b = after.get(c.name), before.get(c.name)
+        if a is None:
+            continue
+        if a.kind == "running" and a.raw.get("started") is False and a.ready:
+            return f"{c.name!r} is ready before its startup probe succeeded"
+        if b is None or e is None:
+            continue
+        readiness = c.probes.get(ProbeKind.READINESS)
+        mine = e.get("container") == c.name
+        if not b.ready and a.ready and readiness is not None:
+            if not (
+                mine
+                and e.get("type") == "ProbeResult"
+                and e.get("probe") == "readiness"
+                and e.get("result") == "Success"
+            ):
+                return f"{c.name!r} became ready on {e.get('type')}, not on a readiness success"
+            run = _consecutive(v, c.name, "readiness")
+            if run is not None and run[0] < readiness.success_threshold:
+                return (
+                    f"{c.name!r} became ready after {run[0]} successes; "
+                    f"successThreshold is {readiness.success_threshold}"
+                )
+        if (
+            mine
+            and e.get("type") == "ProbeResult"
+            and e.get("probe") == "readiness"
+            and readiness is not None
+        ):
+            run = _consecutive(v, c.name, "readiness")
+            threshold = readiness.failure_threshold
+            if e.get("result") == "Success" and a.kind == "running" and a.started and not a.ready:
+                needed = readiness.success_threshold
+                if needed == 1 or (run is not None and run[0] >= needed):
+                    return f"{c.name!r} is not ready after {needed} readiness successes in a row"
+            if e.get("result") == "Failure" and a.kind == "running":
+                if a.ready and run is not None and run[0] >= threshold:
+                    return (
+                        f"{c.name!r} is still ready after {run[0]} "
+                        f"readiness failures (failureThreshold {threshold})"
+                    )
+                if a.ready and threshold == 1:
+                    return f"{c.name!r} is still ready after a readiness failure (failureThreshold 1)"
+                if b.ready and not a.ready and run is not None and run[0] < threshold:
+                    return (
+                        f"{c.name!r} became unready after {run[0]} "
+                        f"readiness failures (failureThreshold {threshold})"
+                    )
+        if (
+            mine
+            and e.get("type") == "ProbeResult"
+            and e.get("probe") in ("liveness", "readiness")
+            and ProbeKind.STARTUP in c.probes
+            and b.kind == "running"
+            and not b.started
+            and (a.ready, a.kind, a.restart_count) != (b.ready, b.kind, b.restart_count)
+        ):
+            return f"a {e.get('probe')} result changed {c.name!r} before its startup probe succeeded"
+    return None
+
+
+@_published(
+    "termination-ordering",
+    "On deletion the kubelet kills no container before the grace period (at least 2 s) has passed, and every "
+    "container has stopped by then (plus a sync); sidecars are stopped after every regular container, in "
+    "reverse order.",
+    f"{_KILL} (minimumGracePeriodInSeconds = 2); pkg/kubelet/kuberuntime/kuberuntime_termination_order.go",
+    "step",
+)
+def _termination_ordering(v: View) -> str | None:
+    if v.prev is None or v.node_lost():
+        return None
+    e = v.last.event
+    before, after = v.statuses(v.prev), v.statuses()
+    deletion = v.deletion()
+    containers = v.containers()
+    for c in containers:
+        b, a = before.get(c.name), after.get(c.name)
+        if b is None or a is None or b.kind != "running" or a.kind == "running":
+            continue
+        own_exit = e is not None and e.get("type") == "ContainerExited" and e.get("container") == c.name
+        if own_exit or e is None:
+            continue
+        # the kubelet stopped it (SIGKILL at a deadline); a liveness or startup kill has its own grace
+        if deletion is not None and not v.status(v.last).get("reason") and not _probe_kill_possible(v, c):
+            asked, grace = deletion
+            if (
+                v.last.time < asked + max(grace, MIN_GRACE) - TIME_SLACK
+                and e.get("type") == "DeletionRequested"
+            ):
+                return f"{c.name!r} was killed at once on a deletion with a {grace:g} s grace period"
+        if c.is_sidecar and (v.stopping() or v.regular_done()) and not _probe_kill_possible(v, c):
+            alive = [
+                o.name
+                for o in containers
+                if (o.is_regular or (o.is_sidecar and o.index > c.index))
+                and before.get(o.name) is not None
+                and before[o.name].kind == "running"
+            ]
+            if alive:
+                return (
+                    f"sidecar {c.name!r} was stopped while {alive} "
+                    "still ran (sidecars stop last, in reverse order)"
+                )
+    if deletion is not None:
+        asked, grace = deletion
+        late = v.last.time - (asked + max(grace, MIN_GRACE))
+        running = v.running()
+        if running and late > SYNC_SLACK * 2 + max(grace, MIN_GRACE):
+            return (
+                f"{running} still run {v.last.time - asked:g} s "
+                f"after a deletion with a {grace:g} s grace period"
+            )
+    return None
+
+
+MIN_GRACE = 2.0
+
+
+@_published(
+    "active-deadline-enforced",
+    "A pod with activeDeadlineSeconds is failed with reason DeadlineExceeded once that many seconds passed "
+    "since its startTime (its containers killed, then phase Failed), and not before.",
+    "pkg/kubelet/active_deadline.go:ShouldSync, ShouldEvict; "
+    "pkg/kubelet/kubelet_pods.go:generateAPIPodStatus",
+    "state",
+)
+def _active_deadline(v: View) -> str | None:
+    spec = v.spec
+    if spec is None or spec.active_deadline_seconds is None or v.node_lost():
+        return None
+    st = v.status(v.last)
+    start = v.seconds(st.get("startTime"))
+    reason = st.get("reason")
+    if reason == PodReason.DEADLINE_EXCEEDED:
+        if start is None or v.last.time + TIME_SLACK < start + spec.active_deadline_seconds:
+            return (
+                f"the pod is DeadlineExceeded {v.last.time:g} s after creation, "
+                f"before its {spec.active_deadline_seconds} s deadline"
+            )
+        return None
+    if start is None or v.phase() in _TERMINAL or v.deletion() is not None or reason:
+        return None
+    overdue = v.last.time - (start + spec.active_deadline_seconds)
+    if overdue > SYNC_SLACK + float(spec.grace_seconds) + MIN_GRACE:
+        return (
+            f"activeDeadlineSeconds {spec.active_deadline_seconds} "
+            f"passed {overdue:g} s ago and the pod is {v.phase()}"
+        )
+    return None
+
+
+@_published(
+    "stopped-pods-end-terminal",
+    "A pod that is deleted, or whose regular containers have all finished for good, is stopped: once no "
+    "container of it runs it is Succeeded or Failed, and its sidecars are stopped.",
+    "pkg/kubelet/kubelet.go:SyncTerminatingPod; "
+    f"pkg/kubelet/status/status_manager.go:TerminatePod; {_GET_PHASE}",
+    "state",
+)
+def _stopped_end_terminal(v: View) -> str | None:
+    if v.node_lost() or v.spec is None:
+        return None
+    sts = v.statuses()
+    if not sts:
+        return None
+    running = v.running()
+    done = v.regular_done()
+    deletion = v.deletion()
+    deleted = deletion is not None
+    if deletion is not None and deletion[1] == 0:
+        return None  # a zero grace period removes the object at once: nothing is published after it
+    if not (deleted or done or v.init_failed()):
+        return None
+    if done and running and all(not c.is_regular for c in v.containers() if c.name in running):
+        finished = [v.seconds(sts[c.name].state.get("finishedAt")) for c in v.containers() if c.is_regular]
+        last = max((f for f in finished if f is not None), default=None)
+        if last is not None and v.last.time - last > float(v.spec.grace_seconds) + MIN_GRACE + 2 * SYNC_SLACK:
+            return (
+                f"every regular container finished {v.last.time - last:g} "
+                f"s ago but sidecars {running} still run"
+            )
+    if running or any(
+        s.kind == "waiting" and s.reason not in ("", "ContainerCreating", "PodInitializing")
+        for s in sts.values()
+    ):
+        return None
+    if any(s.kind == "waiting" for s in sts.values()) and not deleted:
+        return None
+    # a kill the API does not show (a postStart hook's, inside the start) may still be under way:
+    # judge once any grace period it could have has run out, plus a sync
+    slack = float(v.spec.grace_seconds) + MIN_GRACE + SYNC_SLACK
+    if deletion is not None:
+        since = deletion[0] + max(deletion[1], MIN_GRACE) + SYNC_SLACK
+    else:
+        ends = [v.seconds(st.state.get("finishedAt")) for st in sts.values() if st.kind == "terminated"]
+        since = max((e for e in ends if e is not None), default=0.0) + slack
+    if v.last.time < since:
+        return None
+    if v.phase() not in _TERMINAL:
+        why = (
+            "deleted"
+            if deleted
+            else ("its regular containers are done" if done else "an init container failed")
+        )
+        return f"the pod is {why} and nothing runs, but it is {v.phase()}"
+    return None

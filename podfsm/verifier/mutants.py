@@ -29,9 +29,19 @@ from podfsm.model.machines import restart_policy as rp
 from podfsm.model.machines.base import MachineDef, build_machine
 from podfsm.model.machines.phase import PHASE_MACHINE
 from podfsm.model.pod import PhaseInputs, PodModel
-from podfsm.vocab import ConditionType, ContainerRole, Phase, PodReason, RestartPolicy, WaitingReason
+from podfsm.vocab import (
+    ConditionType,
+    ContainerRole,
+    Phase,
+    PodReason,
+    ProbeKind,
+    ProbeOutcome,
+    RestartPolicy,
+    TerminatedReason,
+    WaitingReason,
+)
 
-__all__ = ["MUTANTS", "Mutant", "get"]
+__all__ = ["BUG_KINDS", "MUTANTS", "SELF_CHECK_MUTANTS", "BugKind", "Mutant", "catch", "get"]
 
 Undo = Callable[[], None]
 
@@ -228,10 +238,10 @@ class _BackoffNeverCaps(PodModel):
 class _CrashLoopReasonTypo(PodModel):
     """The back-off waiting reason is misspelled ``CrashLoopBackoff``."""
 
-    def _exited(self, rec: Any, *args: Any, **kwargs: Any) -> None:
-        super()._exited(rec, *args, **kwargs)
-        if rec.waiting_reason == WaitingReason.CRASH_LOOP_BACK_OFF:
-            rec.waiting_reason = "CrashLoopBackoff"
+    def _cache_crash_loop(self, rec: Any) -> None:
+        super()._cache_crash_loop(rec)
+        if rec.cache_reason == WaitingReason.CRASH_LOOP_BACK_OFF:
+            rec.cache_reason = "CrashLoopBackoff"
 
 
 class _NoRollback(PodModel):
@@ -366,8 +376,403 @@ _ALL: tuple[Mutant, ...] = (
     ),
 )
 
-MUTANTS: dict[str, Mutant] = {m.name: m for m in _ALL}
-"""Every mutant, by name."""
+# ----------------------------------------------------------------------------------- bug kinds
+#
+# Bugs that real kubelet-like implementations ship (or could): each is a change of the model's
+# behaviour, not written to fit an invariant. ``tests/test_mutants.py`` asserts that the published
+# invariants alone (what any implementation's API output can be judged by) catch every one.
+
+
+def _set_phase(model: PodModel, phase: Phase) -> None:
+    model._phase_machine.set_state(phase.value, model=model._phase)
+
+
+class _PendingDuringCrashLoop(PodModel):
+    """Publishes phase Pending while a container is in CrashLoopBackOff (a peer kubelet shipped this)."""
+
+    def render(self, state: Any = None) -> dict[str, Any]:
+        pod = super().render(state)
+        status = pod["status"]
+        waiting = [
+            c["state"].get("waiting", {}).get("reason")
+            for c in status.get("containerStatuses", []) + status.get("initContainerStatuses", [])
+        ]
+        if WaitingReason.CRASH_LOOP_BACK_OFF.value in waiting:
+            status["phase"] = Phase.PENDING.value
+        return pod
+
+
+class _TwoStatesSet(PodModel):
+    """A restarted container's status keeps its old ``terminated`` state beside ``running``."""
+
+    def render(self, state: Any = None) -> dict[str, Any]:
+        pod = super().render(state)
+        for c in pod["status"].get("containerStatuses", []):
+            last = c.get("lastState", {}).get("terminated")
+            if "running" in c["state"] and last is not None:
+                c["state"]["terminated"] = dict(last)
+        return pod
+
+
+class _OOMKilledNotRestarted(PodModel):
+    """An OOMKilled container is treated as finished for good, whatever its restart policy."""
+
+    def _exited(
+        self,
+        rec: Any,
+        exit_code: int,
+        reason: str,
+        signal: int | None,
+        message: str | None = None,
+        never_started: bool = False,
+    ) -> None:
+        if reason != TerminatedReason.OOM_KILLED or self.stopping:
+            super()._exited(rec, exit_code, reason, signal, message, never_started)
+            return
+        self.stopping = True  # the model keeps a container that exits while stopping terminated
+        try:
+            super()._exited(rec, exit_code, reason, signal, message, never_started)
+        finally:
+            self.stopping = False
+
+
+class _BackoffNeverResets(PodModel):
+    """The crash-loop back-off entry never expires: ten minutes of running do not reset it."""
+
+    def in_crash_backoff(self, rec: Any) -> bool:
+        ref = rec.backoff_ref
+        if rec.bo_updated is None or ref is None:
+            return False
+        return bool(self.now - ref.finished_at < rec.bo_delay)
+
+    def _next_backoff(self, rec: Any, finished: float) -> None:
+        fresh = rec.bo_updated is None
+        rec.bo_delay = (
+            pod_model.CRASH_BACKOFF_INITIAL if fresh else min(rec.bo_delay * 2, pod_model.CRASH_BACKOFF_MAX)
+        )
+        rec.bo_updated = self.now
+
+
+class _FirstRestartDelayed(PodModel):
+    """The first restart after the first exit already waits 10 s (a back-off entry from the start)."""
+
+    def _exited(
+        self,
+        rec: Any,
+        exit_code: int,
+        reason: str,
+        signal: int | None,
+        message: str | None = None,
+        never_started: bool = False,
+    ) -> None:
+        if rec.bo_updated is None:
+            rec.bo_updated = self.now
+            rec.bo_delay = pod_model.CRASH_BACKOFF_INITIAL
+        super()._exited(rec, exit_code, reason, signal, message, never_started)
+
+
+class _ReadinessFailureKeepsReady(PodModel):
+    """A failing readiness probe never clears ``ready``."""
+
+    def _on_ProbeResult(self, ev: Any) -> None:
+        rec = self.by_name.get(ev.container)
+        ready = rec.ready if rec is not None else False
+        super()._on_ProbeResult(ev)
+        if rec is not None and ev.probe == ProbeKind.READINESS and ev.result == ProbeOutcome.FAILURE:
+            rec.ready = ready
+
+
+class _ReadyBeforeFirstSuccess(PodModel):
+    """A started container is ready at once, before its readiness probe ever succeeded."""
+
+    def _started(self, rec: Any) -> None:
+        super()._started(rec)
+        if rec.started and not rec.spec.is_init:
+            rec.ready = True
+
+
+class _ProbeThresholdOffByOne(PodModel):
+    """A probe acts one result late: after threshold + 1 results in a row (a ``>`` for a ``>=``)."""
+
+    def _on_ProbeResult(self, ev: Any) -> None:
+        rec = self.by_name.get(ev.container)
+        if rec is None:
+            super()._on_ProbeResult(ev)
+            return
+        spec = rec.spec
+        rec.spec = dataclasses.replace(
+            spec,
+            probes={
+                kind: dataclasses.replace(
+                    p, success_threshold=p.success_threshold + 1, failure_threshold=p.failure_threshold + 1
+                )
+                for kind, p in spec.probes.items()
+            },
+        )
+        try:
+            super()._on_ProbeResult(ev)
+        finally:
+            rec.spec = spec
+
+
+def ctm_alive() -> frozenset[str]:
+    from podfsm.model.machines import container as ctm
+
+    return frozenset(ctm.ALIVE)
+
+
+class _StartupDoesNotGate(PodModel):
+    """Liveness and readiness results count before the startup probe succeeded."""
+
+    def _on_ProbeResult(self, ev: Any) -> None:
+        rec = self.by_name.get(ev.container)
+        if rec is None or ev.probe == ProbeKind.STARTUP or rec.started or rec.state not in ctm_alive():
+            super()._on_ProbeResult(ev)
+            return
+        rec.started = True
+        try:
+            super()._on_ProbeResult(ev)
+        finally:
+            rec.started = False
+
+
+class _DeletionIgnoresGrace(PodModel):
+    """A deletion kills every container at once, whatever the grace period."""
+
+    def _on_DeletionRequested(self, ev: Any) -> None:
+        super()._on_DeletionRequested(ev)
+        if self.gone:
+            return
+        for rec in self.records:
+            if rec.kill_deadline is not None:
+                rec.kill_deadline = self.now
+        self._fire_deadlines()
+
+
+def _rules_ignored() -> Undo:
+    old = rp.matching_rule_restarts
+    rp.matching_rule_restarts = lambda *_: False
+
+    def undo() -> None:
+        rp.matching_rule_restarts = old
+
+    return undo
+
+
+class _ActiveDeadlineIgnored(PodModel):
+    """spec.activeDeadlineSeconds is never enforced."""
+
+    def _active_deadline(self) -> float | None:
+        return None
+
+
+class _SidecarsStopWithRegulars(PodModel):
+    """On pod termination the sidecars are signalled together with the regular containers."""
+
+    def _stop_pod(self, grace: float | None = None) -> None:
+        super()._stop_pod(grace)
+        g = float(self.spec.grace_seconds) if grace is None else grace
+        for rec in self.sidecars:
+            if rec.state == "Running":
+                self._begin_kill(rec, pod_model.KILL_POD, g)
+
+
+class _FailedUnderAlways(PodModel):
+    """kwok's stage: a container that exits non-zero fails the pod, even under restartPolicy Always."""
+
+    def _exited(
+        self,
+        rec: Any,
+        exit_code: int,
+        reason: str,
+        signal: int | None,
+        message: str | None = None,
+        never_started: bool = False,
+    ) -> None:
+        super()._exited(rec, exit_code, reason, signal, message, never_started)
+        if exit_code != 0 and rec.spec.is_regular and not self.stopping:
+            _set_phase(self, Phase.FAILED)
+
+
+class _FailedOnAnyExit(PodModel):
+    """Any exit of a regular container, even 0, fails the pod."""
+
+    def _exited(
+        self,
+        rec: Any,
+        exit_code: int,
+        reason: str,
+        signal: int | None,
+        message: str | None = None,
+        never_started: bool = False,
+    ) -> None:
+        super()._exited(rec, exit_code, reason, signal, message, never_started)
+        if rec.spec.is_regular and not self.stopping:
+            _set_phase(self, Phase.FAILED)
+
+
+class _LastStateNotKept(PodModel):
+    """A restarted container forgets its previous run: lastState is empty again."""
+
+    def _started(self, rec: Any) -> None:
+        super()._started(rec)
+        rec.last_term = None
+
+
+@dataclass(frozen=True)
+class BugKind:
+    """A mutant standing for a bug real implementations ship, and where the explorer meets it."""
+
+    mutant: Mutant
+    kind: str  # the bug kind, in a few words
+
+
+def _bug(
+    name: str,
+    kind: str,
+    doc: str,
+    configuration: str,
+    model_class: type[PodModel] = PodModel,
+    patches: tuple[Callable[[], Undo], ...] = (),
+) -> BugKind:
+    return BugKind(Mutant(name, "", doc, configuration, model_class, patches), kind)
+
+
+BUG_KINDS: tuple[BugKind, ...] = (
+    _bug(
+        "pending-during-crash-loop",
+        "phase published wrong",
+        "Publishes phase Pending while a container is in CrashLoopBackOff.",
+        "always-1c",
+        _PendingDuringCrashLoop,
+    ),
+    _bug(
+        "onfailure-nonzero-final",
+        "restart policy",
+        "OnFailure treats a non-zero exit as final.",
+        "onfailure-1c",
+        patches=(_table_row(_R, _O, _F, rp.Action.KEEP),),
+    ),
+    _bug(
+        "oomkilled-not-restarted",
+        "restart policy",
+        "An OOMKilled container is not restarted under OnFailure.",
+        "onfailure-1c-exits",
+        _OOMKilledNotRestarted,
+    ),
+    _bug(
+        "backoff-never-resets",
+        "crash-loop back-off",
+        "The crash-loop back-off never resets after ten minutes of running.",
+        "always-1c",
+        _BackoffNeverResets,
+    ),
+    _bug(
+        "first-restart-delayed",
+        "crash-loop back-off",
+        "The first restart already waits 10 s.",
+        "always-1c",
+        _FirstRestartDelayed,
+    ),
+    _bug(
+        "readiness-failure-keeps-ready",
+        "probes",
+        "A failing readiness probe never clears ready.",
+        "always-1c-probes",
+        _ReadinessFailureKeepsReady,
+    ),
+    _bug(
+        "ready-before-first-success",
+        "probes",
+        "A container is ready before its readiness probe's first success.",
+        "always-1c-probes",
+        _ReadyBeforeFirstSuccess,
+    ),
+    _bug(
+        "probe-threshold-off-by-one",
+        "probes",
+        "A probe acts one result after its threshold.",
+        "always-1c-probes",
+        _ProbeThresholdOffByOne,
+    ),
+    _bug(
+        "startup-does-not-gate",
+        "probes",
+        "Liveness and readiness count before the startup probe succeeded.",
+        "always-1c-thresholds",
+        _StartupDoesNotGate,
+    ),
+    _bug(
+        "deletion-ignores-grace",
+        "termination",
+        "A deletion kills every container at once, ignoring the grace period.",
+        "always-1c",
+        _DeletionIgnoresGrace,
+    ),
+    _bug(
+        "restart-rules-ignored",
+        "restart policy",
+        "Per-container restartPolicyRules are ignored.",
+        "never-1c-rules",
+        patches=(_rules_ignored,),
+    ),
+    _bug(
+        "active-deadline-ignored",
+        "activeDeadlineSeconds",
+        "spec.activeDeadlineSeconds is never enforced.",
+        "always-1c-gate-deadline",
+        _ActiveDeadlineIgnored,
+    ),
+    _bug(
+        "sidecars-stop-with-regulars",
+        "termination",
+        "Sidecars are stopped together with the regular containers, not after them.",
+        "always-1s-1c",
+        _SidecarsStopWithRegulars,
+    ),
+    _bug(
+        "failed-under-always",
+        "phase published wrong",
+        "kwok's stage: a non-zero exit fails the pod even under restartPolicy Always.",
+        "always-1c",
+        _FailedUnderAlways,
+    ),
+    _bug(
+        "two-states-set",
+        "status shape",
+        "A restarted container's status has running and terminated set at once (a virtual-kubelet provider).",
+        "always-1c",
+        _TwoStatesSet,
+    ),
+    _bug(
+        "failed-on-any-exit",
+        "phase published wrong",
+        "Any exit of a regular container, even 0, fails the pod.",
+        "onfailure-1c",
+        _FailedOnAnyExit,
+    ),
+    _bug(
+        "restart-count-never-moves",
+        "status shape",
+        "restartCount never moves: a new instance keeps the old count.",
+        "always-1c",
+        _RestartNotCounted,
+    ),
+    _bug(
+        "last-state-not-kept",
+        "status shape",
+        "A restarted container's lastState is empty.",
+        "always-1c",
+        _LastStateNotKept,
+    ),
+)
+"""The bug-kind suite: each must be caught by the published invariants alone."""
+
+SELF_CHECK_MUTANTS: tuple[Mutant, ...] = _ALL
+"""One mutant per model self-check (and a few published invariants): each names what must catch it."""
+
+MUTANTS: dict[str, Mutant] = {m.name: m for m in _ALL} | {b.mutant.name: b.mutant for b in BUG_KINDS}
+"""Every mutant, by name: the self-check mutants (one per model self-check), then the bug kinds."""
 
 
 def get(name: str) -> Mutant:
@@ -376,3 +781,39 @@ def get(name: str) -> Mutant:
         return MUTANTS[name]
     except KeyError:
         raise KeyError(f"unknown mutant {name!r}; known: {', '.join(MUTANTS)}") from None
+
+
+@dataclass(frozen=True)
+class Catch:
+    """How the published invariants caught a mutant: the invariant, its message, the shortest script."""
+
+    mutant: str
+    invariant: str
+    message: str
+    events: tuple[dict[str, Any], ...]
+    configuration: str
+
+
+def catch(mutant: Mutant, *, max_states: int = 20_000) -> Catch | None:
+    """Explore ``mutant`` on its configuration with the published invariants alone; the first violation.
+
+    Breadth first, so the script is a shortest one; None when nothing is violated within
+    ``max_states`` states.
+    """
+    from podfsm.verifier.explorer import STANDARD_CONFIGURATIONS, explore
+    from podfsm.verifier.invariants import published_invariants
+
+    conf = next(c for c in STANDARD_CONFIGURATIONS if c.name == mutant.configuration)
+    with mutant.active() as factory:
+        result = explore(
+            conf.manifest,
+            name=conf.name,
+            invariants=published_invariants(),
+            model_factory=factory,
+            max_states=max_states,
+            stop_at_first=True,
+        )
+    if not result.violations:
+        return None
+    shortest = min(result.violations, key=lambda v: len(v.events))
+    return Catch(mutant.name, shortest.invariant, shortest.message, shortest.events, conf.name)

@@ -25,7 +25,7 @@ import pytest
 
 if TYPE_CHECKING:
     from podfsm.model.pod import PodModel
-    from podfsm.verifier.invariants import Invariant, Transition
+    from podfsm.verifier.invariants import Invariant, Observation, Transition
 
 __all__ = ["Lockstep", "pod_lockstep", "pod_model", "podfsm_invariants"]
 
@@ -41,7 +41,7 @@ class Lockstep:
 
     def __init__(self, manifest: Mapping[str, Any], invariants: Iterable[Invariant] | None = None) -> None:
         from podfsm.model.pod import PodModel
-        from podfsm.verifier.invariants import Context
+        from podfsm.verifier.invariants import Context, Observation
 
         self.manifest = dict(manifest)
         self.model: PodModel = PodModel(self.manifest)
@@ -49,6 +49,9 @@ class Lockstep:
         self.invariants = None if invariants is None else tuple(invariants)
         self.events: list[dict[str, Any]] = []
         self.transitions: list[Transition] = []
+        first = self.model.snapshot()
+        self.history: list[Observation] = [Observation(self.context.published(first), float(first.now), None)]
+        """Every published pod so far, with its time and event: what the published invariants judge."""
 
     @property
     def pod(self) -> dict[str, Any]:
@@ -59,7 +62,7 @@ class Lockstep:
         """Apply one event; return the pod object after it."""
         from podfsm.errors import IllegalEvent
         from podfsm.model.events import parse_event
-        from podfsm.verifier.invariants import Transition, check
+        from podfsm.verifier.invariants import Observation, Transition, check
         from podfsm.verifier.stateful import InvariantViolated
 
         ev = parse_event(event)
@@ -73,7 +76,8 @@ class Lockstep:
                 raise InvariantViolated(self.manifest, [*self.events, ev.to_dict()], problems[0]) from exc
             raise
         self.events.append(ev.to_dict())
-        t = Transition(self.context, before, ev, after)
+        self.history.append(Observation(self.context.published(after), float(after.now), ev.to_dict()))
+        t = Transition(self.context, before, ev, after, history=tuple(self.history))
         self.transitions.append(t)
         problems = check(t, self.invariants)
         if problems:

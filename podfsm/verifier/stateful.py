@@ -3,8 +3,11 @@
 :class:`PodLifecycleMachine` draws a pod (:func:`podfsm.verifier.strategies.pod_specs`) and a flavour,
 then, step by step, an event the world could send (:func:`podfsm.verifier.strategies.next_event`, now and
 then one the model must refuse), applies it, and checks the invariants of
-:mod:`podfsm.verifier.invariants` on the step. A failure raises :class:`InvariantViolated`, whose message
-is the shrunk counterexample in the ``podfsm simulate`` format: the pod and the event list,
+:mod:`podfsm.verifier.invariants` on the step: the model self-checks on the model's states, the
+invariants over the published pod on the whole history of published pods so far
+(:attr:`PodLifecycleMachine.history`). A failure raises :class:`InvariantViolated`, whose message
+is the shrunk counterexample: the invariant and its statement, the violating step as a diff of the
+published fields that matter, then the pod and the event list in the ``podfsm simulate`` format,
 ready to save and replay::
 
     podfsm simulate pod.json events.json
@@ -25,7 +28,7 @@ compare it with ``transition.pod``::
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from hypothesis import strategies as st
@@ -33,18 +36,26 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from podfsm.errors import IllegalEvent
 from podfsm.model.pod import PodModel
-from podfsm.verifier.invariants import Context, Invariant, Transition, Violation, check
+from podfsm.verifier.invariants import Context, Invariant, Observation, Transition, Violation, check
 from podfsm.verifier.strategies import FLAVOURS, next_event, pod_specs
 
 __all__ = ["InvariantViolated", "PodLifecycleMachine", "format_counterexample"]
 
 
 def format_counterexample(
-    pod: Mapping[str, Any], events: Sequence[Mapping[str, Any]], violation: Violation
+    pod: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
+    violation: Violation,
+    model_factory: Callable[[Mapping[str, Any]], Any] | None = None,
 ) -> str:
-    """A violation and its script as ``podfsm simulate`` reads them: the pod file, then the events file."""
+    """A violation as people read it: the invariant and its statement, the last step as a diff of
+    the published fields that matter (:func:`podfsm.verifier.explain.explain`, replayed on
+    ``model_factory``), then the script as ``podfsm simulate`` reads it: the pod file and the
+    events file."""
+    from podfsm.verifier.explain import explain
+
     lines = [
-        f"invariant {violation.invariant} violated: {violation.message}",
+        explain(pod, events, violation.invariant, violation.message, model_factory=model_factory),
         f"replay with `podfsm simulate pod.json events.json` ({len(events)} events):",
         "--- pod.json",
         json.dumps(pod),
@@ -60,12 +71,16 @@ class InvariantViolated(AssertionError):
     """An invariant failed; ``str()`` is the counterexample in the ``podfsm simulate`` format."""
 
     def __init__(
-        self, pod: Mapping[str, Any], events: Sequence[Mapping[str, Any]], violation: Violation
+        self,
+        pod: Mapping[str, Any],
+        events: Sequence[Mapping[str, Any]],
+        violation: Violation,
+        model_factory: Callable[[Mapping[str, Any]], Any] | None = None,
     ) -> None:
         self.pod = dict(pod)
         self.events = [dict(e) for e in events]
         self.violation = violation
-        super().__init__(format_counterexample(self.pod, self.events, violation))
+        super().__init__(format_counterexample(self.pod, self.events, violation, model_factory))
 
 
 class PodLifecycleMachine(RuleBasedStateMachine):
@@ -89,6 +104,7 @@ class PodLifecycleMachine(RuleBasedStateMachine):
         self.script: list[dict[str, Any]] = []
         self.last: Transition | None = None
         self.refused_event: dict[str, Any] | None = None
+        self.history: list[Observation] = []  # every published pod so far, for the published invariants
 
     def model_for(self, pod: Mapping[str, Any]) -> PodModel:
         """The model to step for ``pod`` (override to check a variant)."""
@@ -104,7 +120,9 @@ class PodLifecycleMachine(RuleBasedStateMachine):
         self.flavour = data.draw(st.sampled_from(FLAVOURS), label="flavour")
         self.model = self.model_for(self.pod)
         self.context = Context.of(self.model)
-        self.last = Transition(self.context, None, None, self.model.snapshot())
+        first = self.model.snapshot()
+        self.history = [Observation(self.context.published(first), float(first.now), None)]
+        self.last = Transition(self.context, None, None, first, history=tuple(self.history))
 
     @rule(data=st.data())
     def send_event(self, data: st.DataObject) -> None:
@@ -124,7 +142,8 @@ class PodLifecycleMachine(RuleBasedStateMachine):
             self.refused_event = ev.to_dict()
             return
         self.refused_event = None
-        self.last = Transition(context, before, ev, after)
+        self.history.append(Observation(context.published(after), float(after.now), ev.to_dict()))
+        self.last = Transition(context, before, ev, after, history=tuple(self.history))
         self.on_step(self.last)
 
     @invariant()
@@ -137,4 +156,4 @@ class PodLifecycleMachine(RuleBasedStateMachine):
             events = list(self.script)
             if self.last.refused is not None and self.refused_event is not None:
                 events.append(self.refused_event)
-            raise InvariantViolated(self.pod, events, violations[0])
+            raise InvariantViolated(self.pod, events, violations[0], self.model_for)

@@ -69,7 +69,7 @@ def _probe(draw: st.DrawFn, kind: str) -> dict[str, Any]:
         probe["successThreshold"] = draw(st.integers(1, 2))
     if draw(st.booleans()):
         probe["initialDelaySeconds"] = draw(st.sampled_from((0, 5, 30)))
-    if kind != "readiness" and draw(st.integers(0, 3)) == 0:
+    if kind != "readiness" and draw(st.integers(0, 3)) == 3:
         probe["terminationGracePeriodSeconds"] = draw(st.sampled_from((1, 5)))
     return probe
 
@@ -84,7 +84,7 @@ def _probes(draw: st.DrawFn, enabled: bool) -> dict[str, Any]:
         ("liveness", "livenessProbe"),
         ("readiness", "readinessProbe"),
     ):
-        if draw(st.integers(0, 2)) == 0:
+        if draw(st.integers(0, 2)) == 2:  # a feature is the largest draw: shrinking removes it
             out[key] = draw(_probe(kind))
     return out
 
@@ -94,9 +94,9 @@ def _hooks(draw: st.DrawFn, enabled: bool) -> dict[str, Any]:
     if not enabled:
         return {}
     lifecycle: dict[str, Any] = {}
-    if draw(st.integers(0, 3)) == 0:
+    if draw(st.integers(0, 3)) == 3:
         lifecycle["postStart"] = {**_EXEC}
-    if draw(st.integers(0, 3)) == 0:
+    if draw(st.integers(0, 3)) == 3:
         lifecycle["preStop"] = {**_EXEC}
     return {"lifecycle": lifecycle} if lifecycle else {}
 
@@ -115,12 +115,20 @@ def _rules(draw: st.DrawFn) -> list[dict[str, Any]]:
 @st.composite
 def _container_policy(draw: st.DrawFn, enabled: bool, choices: Sequence[str]) -> dict[str, Any]:
     """A container-level restartPolicy (and sometimes rules), or nothing."""
-    if not enabled or draw(st.integers(0, 3)) != 0:
+    if not enabled or not choices or draw(st.integers(0, 3)) != 3:
         return {}
     out: dict[str, Any] = {"restartPolicy": draw(st.sampled_from(tuple(choices)))}
     if draw(st.booleans()):
         out["restartPolicyRules"] = draw(_rules())
     return out
+
+
+_POLICIES = ("Always", "OnFailure", "Never")
+
+
+def _allowed(choices: Sequence[str], restart_policies: Sequence[str]) -> tuple[str, ...]:
+    """The container-level policies a pod drawn with ``restart_policies`` may carry."""
+    return tuple(p for p in choices if p in restart_policies)
 
 
 def pod_specs(
@@ -138,12 +146,16 @@ def pod_specs(
 
     Up to ``max_init`` regular init containers, ``max_sidecars`` sidecars (init containers with
     ``restartPolicy: Always``) and between 1 and ``max_regular`` regular containers, in random
-    order among the init containers; a pod ``restartPolicy`` from ``restart_policies``. With
+    order among the init containers; a pod ``restartPolicy`` from ``restart_policies`` (and a
+    container's own ``restartPolicy``, when it has one, from them too; sidecars are Always). With
     ``probes``, sidecars and regular containers may have startup, liveness and readiness probes;
     with ``hooks``, postStart and preStop hooks; with ``container_rules``, containers may carry
     their own ``restartPolicy`` and ``restartPolicyRules`` (``ContainerRestartRules``, on by
     default since v1.35); with ``gates``, the pod may have a readiness gate, a scheduling gate,
     a toleration of the unreachable taint, an ``activeDeadlineSeconds`` or a ``nodeName``.
+
+    Every feature is the largest value of its draw, so a failing example shrinks towards a pod
+    with fewer containers, probes, hooks, policies and gates.
     """
     if max_regular < 1:
         raise ValueError("a pod needs at least one regular container (max_regular >= 1)")
@@ -175,7 +187,7 @@ def _pod_specs(
     inits: list[dict[str, Any]] = []
     for i in range(n_init):
         c: dict[str, Any] = {"name": f"init-{names[i]}", "image": image}
-        c.update(draw(_container_policy(container_rules, ("OnFailure", "Never"))))
+        c.update(draw(_container_policy(container_rules, _allowed(("OnFailure", "Never"), restart_policies))))
         inits.append(c)
     for i in range(n_sidecar):
         c = {"name": f"sidecar-{names[n_init + i]}", "image": image, "restartPolicy": "Always"}
@@ -185,7 +197,7 @@ def _pod_specs(
     regular: list[dict[str, Any]] = []
     for i in range(n_regular):
         c = {"name": names[n_init + n_sidecar + i], "image": image}
-        c.update(draw(_container_policy(container_rules, ("Always", "OnFailure", "Never"))))
+        c.update(draw(_container_policy(container_rules, _allowed(_POLICIES, restart_policies))))
         c.update(draw(_probes(probes)))
         c.update(draw(_hooks(hooks)))
         regular.append(c)
@@ -316,8 +328,10 @@ def next_event(
     """One event (typed, :mod:`podfsm.model.events`) the world could send ``model`` now.
 
     First a kind of event, then one of that kind, so that no kind crowds out the others.
-    Five times in eight the kind and the event are ones ``flavour`` leans toward, twice in eight
-    any kind but a disruption (deletion, eviction, node loss, a spec update), once in eight anything. Without
+    Three times in eight an event that moves the pod on through its life (binding, a start, a
+    startup or readiness success, a readiness gate set), twice in eight one ``flavour`` leans
+    toward, twice in eight any kind but a disruption (deletion, eviction, node loss, a spec
+    update), once in eight anything. Without
     ``include_illegal`` every event is one worth trying (the model may still refuse some); with
     it, some events the model must refuse are mixed in, to exercise
     :class:`~podfsm.errors.IllegalEvent`.
@@ -333,11 +347,33 @@ def next_event(
             liked.setdefault(e.type, []).append(e)
     calm = {k: v for k, v in kinds.items() if k not in _DISRUPTIONS} or kinds
 
+    progress: dict[str, list[Any]] = {}
+    for e in events:
+        if _progresses(model, e):
+            progress.setdefault(e.type, []).append(e)
+
     def pick(n: int) -> st.SearchStrategy[Any]:
-        pool = kinds if n == 0 else (calm if n >= 6 or not liked else liked)
+        if n == 0:
+            pool = kinds
+        elif n <= 3 and progress:
+            pool = progress
+        else:
+            pool = calm if n >= 6 or not liked else liked
         return st.sampled_from(sorted(pool)).flatmap(lambda kind: st.sampled_from(pool[kind]))
 
     return st.integers(0, 7).flatmap(pick)
+
+
+def _progresses(model: Any, ev: Any) -> bool:
+    """Whether ``ev`` moves a pod on through its life: bound, started, init done, probed ready, gated."""
+    if ev.type in ("Scheduled", "SchedulingGatesRemoved", "ContainerStarted"):
+        return True
+    if ev.type == "ContainerExited":
+        rec = model.by_name.get(ev.container)
+        return bool(ev.exit_code == 0 and rec is not None and rec.spec.is_init and not rec.spec.is_sidecar)
+    if ev.type == "ProbeResult":
+        return str(ev.result) == "Success" and str(ev.probe) in ("startup", "readiness")
+    return ev.type == "PodConditionSet" and str(ev.status) == "True"
 
 
 def event_scripts(
@@ -404,7 +440,9 @@ def pods_with_status(
 
     The object is what the kubelet and the API server would show at some moment of the pod's
     life (any step of the script, the last by preference), so its phase, conditions and
-    container statuses agree with each other.
+    container statuses agree with each other. A failing example comes with the manifest and the
+    event script that produced it (Hypothesis prints them as a note, ready for ``podfsm
+    simulate``), and shrinks towards a shorter script and a pod with fewer features.
     """
     return _pods_with_status(specs if specs is not None else pod_specs(), max_events)
 
@@ -418,11 +456,29 @@ def _pods_with_status(
     pod = draw(specs)
     script = draw(event_scripts(pod, max_size=max_events))
     if not script:
+        _note_script(pod, [])
         return PodModel(pod).render()
     steps = run_script(pod, script)
     index = draw(st.integers(0, len(steps) - 1).map(lambda i: len(steps) - 1 - i))
+    _note_script(pod, script[: index + 1])
     rendered: dict[str, Any] = steps[index].pod
     return rendered
+
+
+def _note_script(pod: Mapping[str, Any], script: Sequence[Mapping[str, Any]]) -> None:
+    """Print, with a failing example, the manifest and script that produced it, for ``podfsm simulate``."""
+    import contextlib
+    import json
+
+    from hypothesis import note
+    from hypothesis.errors import InvalidArgument
+
+    text = (
+        f"pods_with_status: replay with `podfsm simulate pod.json events.json` ({len(script)} events)\n"
+        f"--- pod.json\n{json.dumps(pod)}\n--- events.json\n{json.dumps(list(script))}"
+    )
+    with contextlib.suppress(InvalidArgument):  # drawn outside a test (``.example()``)
+        note(text)
 
 
 def _hypothesis_setup_hook() -> None:

@@ -88,16 +88,23 @@ CONTAINER_MACHINE = check_definition(
         doc="One container's life: created, pulled, started, probed, exited, restarted or left terminated.",
         states=(
             State(
-                WAITING, "waiting to be created and started (ContainerCreating, PodInitializing, or an error)"
+                WAITING,
+                "to be started: shown waiting (ContainerCreating, PodInitializing, a cached error) or, "
+                "after an exit, terminated until the new instance is seen",
             ),
             State(
                 IMAGE_PULL_BACK_OFF, "waiting: the image pull failed; no new pull until the back-off passes"
             ),
             State(RUNNING, "running; `started` and `ready` follow the probes"),
             State(KILLING, "running, stop signal sent (after preStop); SIGKILL when the grace period ends"),
-            State(TERMINATED, "exited; the kubelet restarts it or leaves it terminated per the policy table"),
             State(
-                CRASH_LOOP_BACK_OFF, "waiting: exited and will be restarted when the back-off delay passes"
+                TERMINATED,
+                "exited; the kubelet's sync restarts it or leaves it terminated per the policy table",
+            ),
+            State(
+                CRASH_LOOP_BACK_OFF,
+                "exited, start refused by the back-off: shown terminated until the next sync publishes "
+                "CrashLoopBackOff; restarted at the first sync after the delay",
             ),
         ),
         initial=WAITING,
@@ -187,7 +194,8 @@ CONTAINER_MACHINE = check_definition(
                 TERMINATED,
                 WAITING,
                 ("policy_restarts", "backoff_allows_now"),
-                "The kubelet restarts the container at once (first restart, or back-off entry expired).",
+                "The kubelet's sync starts a new instance at once (no back-off entry, or it expired); "
+                "the exit stays shown until the new instance is seen.",
                 f"{_MGR}:doBackOff",
             ),
             Row(
@@ -195,7 +203,8 @@ CONTAINER_MACHINE = check_definition(
                 TERMINATED,
                 CRASH_LOOP_BACK_OFF,
                 ("policy_restarts",),
-                "The kubelet will restart the container when the crash-loop back-off delay has passed.",
+                "doBackOff refuses the start: CrashLoopBackOff goes to the reason cache, published by the "
+                "next sync (the pod worker requeues the failed sync after 10 s).",
                 f"{_MGR}:doBackOff",
             ),
             Row(
@@ -203,7 +212,7 @@ CONTAINER_MACHINE = check_definition(
                 CRASH_LOOP_BACK_OFF,
                 WAITING,
                 ("crash_backoff_over",),
-                "The back-off delay since the last exit has passed; the kubelet creates the container again.",
+                "A sync after the back-off delay since the exit starts the container again.",
                 f"{_MGR}:doBackOff",
             ),
             Row(
