@@ -351,10 +351,18 @@ def _sample(key: str, annotation: Any) -> Any:
     return {int: 1, float: 1.0, bool: True}.get(annotation, "example")
 
 
+# Events whose example needs optional fields: at least one change must be named
+_EXAMPLE_FIELDS: dict[str, dict[str, Any]] = {
+    "SpecUpdated": {"container": "app", "image": "nginx:1.28"},
+    "ContainerStartFailed": {"message": "failed to create containerd task: exec: no such file"},
+}
+
+
 def _example(model: Any) -> dict[str, Any]:
     from podfsm.model.events import parse_event
 
     ev: dict[str, Any] = {"type": model.model_fields["type"].default}
+    ev.update(_EXAMPLE_FIELDS.get(ev["type"], {}))
     for name, info in model.model_fields.items():
         key = info.alias or name
         if name != "type" and info.is_required():
@@ -620,6 +628,7 @@ STATUS_CATALOGUE: tuple[StatusValue, ...] = (
             StatusExample("Completed", "job", (_SCHED, _start("app"), _exit("app", 0))),
             StatusExample("Error", "job", (_SCHED, _start("app"), _exit("app", 1))),
             StatusExample("OOMKilled", "job", (_SCHED, _start("app"), _exit("app", 137, reason="OOMKilled"))),
+            StatusExample("StartError", "job", (_SCHED, _ev("ContainerStartFailed", "app"))),
             StatusExample(
                 "ContainerStatusUnknown",
                 "web",

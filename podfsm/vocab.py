@@ -147,6 +147,7 @@ class TerminatedReason(StrEnum):
     OOM_KILLED = "OOMKilled"
     CONTAINER_CANNOT_RUN = "ContainerCannotRun"
     CONTAINER_STATUS_UNKNOWN = "ContainerStatusUnknown"
+    START_ERROR = "StartError"  # the runtime could not start the created container (exit 128)
     DEADLINE_EXCEEDED = "DeadlineExceeded"
 
 

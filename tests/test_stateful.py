@@ -90,7 +90,7 @@ def test_the_machine_steps_the_system_under_test_alongside() -> None:
     run_state_machine_as_test(
         Observed,
         settings=settings(
-            max_examples=20, stateful_step_count=10, deadline=None, database=None, derandomize=True
+            max_examples=40, stateful_step_count=10, deadline=None, database=None, derandomize=True
         ),
     )
     assert "Running" in seen and "refused" in seen

@@ -73,6 +73,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="Hypothesis examples per pod",
     )
+    parser.add_argument(
+        "--kubelet-config",
+        metavar="FILE",
+        help="check the model under this kubelet configuration (crash-loop back-off, feature gates)",
+    )
     parser.add_argument("--seed", type=int, metavar="N", help="Hypothesis seed (default: random, printed)")
     parser.add_argument(
         "--steps",
@@ -203,6 +208,10 @@ def run(args: argparse.Namespace) -> int:
 
     context: AbstractContextManager[Any] = mutant.active() if mutant is not None else nullcontext(None)
     with context as factory:
+        if getattr(args, "kubelet_config", None):
+            if mutant is not None:
+                raise UsageError("--kubelet-config cannot be combined with --mutant")
+            factory = _configured_model(args.kubelet_config)
         if args.exhaustive:
             report = _exhaustive(args, configurations, checked, factory)
         else:
@@ -468,6 +477,16 @@ def _transitions(
     model = (factory or _pod_model())(pod)
     yield Transition(Context.of(model), None, None, model.snapshot())
     yield from replay(pod, script, model_factory=factory)
+
+
+def _configured_model(path: str) -> Callable[[Mapping[str, Any]], Any]:
+    """PodModel under the kubelet configuration in ``path`` (ManifestError naming it when wrong)."""
+    from functools import partial
+
+    from podfsm.model.kubelet_config import load_kubelet_config
+    from podfsm.model.pod import PodModel
+
+    return partial(PodModel, kubelet_config=load_kubelet_config(path))
 
 
 def _pod_model() -> Callable[[Mapping[str, Any]], Any]:

@@ -52,6 +52,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="skip the API server's validation and defaulting of the manifest",
     )
     parser.add_argument(
+        "--kubelet-config",
+        metavar="FILE",
+        help="kubelet configuration (a KubeletConfiguration subset: crash-loop back-off, feature gates)",
+    )
+    parser.add_argument(
         "--diagram", metavar="OUT.svg", help="also draw the path the run took over the composed state diagram"
     )
 
@@ -138,11 +143,22 @@ def run(args: argparse.Namespace) -> int:
 
         nodes = load_nodes(args.nodes)
     source = "<stdin>" if args.pod == "-" else args.pod
+    config = None
+    if args.kubelet_config:
+        from podfsm.model.kubelet_config import load_kubelet_config
+
+        config = load_kubelet_config(args.kubelet_config)
     # Each step is written as it is computed and then dropped; only --diagram keeps them.
     kept: list[Step] | None = [] if args.diagram else None
 
     run_steps = iter_simulate(  # admits, builds and checks every event now, before any output
-        pod, events, nodes=nodes, source=source, admit=not args.no_admission, events_source=events_source
+        pod,
+        events,
+        nodes=nodes,
+        source=source,
+        admit=not args.no_admission,
+        events_source=events_source,
+        kubelet_config=config,
     )
 
     def steps() -> Iterator[Step]:

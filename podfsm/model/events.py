@@ -5,7 +5,11 @@ An event is a mapping with a ``type`` field (``../shared/interface.md`` section 
 virtual seconds. :func:`parse_events` turns a list of such mappings into typed events, naming the
 event's index and field on error. Two extensions: ``SchedulingGatesRemoved`` (a user or
 controller cleared ``spec.schedulingGates``) and ``PodConditionSet`` (a controller set a pod
-condition it owns, such as the one a readiness gate names).
+condition it owns, such as the one a readiness gate names). The "rest of the world" (issue 13):
+``SpecUpdated`` (a user changed a mutable spec field), ``ContainerStartFailed`` (the runtime
+could not start a created container: ``StartError``, exit 128), ``SandboxCreateFailed`` (the
+runtime could not create the pod's sandbox) and the termination-message fields of
+``ContainerExited`` (``message``, ``logTail``).
 
 Fields are bounded as the API bounds them (``exitCode`` an int32, ``gracePeriodSeconds`` an
 int64, ``seconds`` finite), and an event that would take a time the pod shows past
@@ -18,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from podfsm.errors import ManifestError
 from podfsm.vocab import CREATE_ERRORS, PULL_ERRORS, ProbeKind, ProbeOutcome
@@ -60,13 +64,86 @@ class ContainerStarted(_Event):
 
 
 class ContainerExited(_Event):
-    """The container's process ended; reason defaults to Completed for 0 and Error otherwise."""
+    """The container's process ended; reason defaults to Completed for 0 and Error otherwise.
+
+    ``message`` is what the container wrote to its ``terminationMessagePath`` (the kubelet keeps
+    its last 4096 bytes); ``logTail`` is the end of its log. With ``terminationMessagePolicy:
+    FallbackToLogsOnError``, no message and a non-zero exit code, the termination message is the
+    log's last 80 lines, at most 2048 bytes (``kuberuntime_container.go:getTerminationMessage``,
+    ``readLastStringFromContainerLogs``). It shows in ``state.terminated.message``, then in
+    ``lastState.terminated.message``.
+    """
 
     type: Literal["ContainerExited"] = "ContainerExited"
     container: str
     exit_code: int = Field(alias="exitCode", ge=-(2**31), le=2**31 - 1)  # int32, as in the API
     reason: str | None = None
     signal: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    message: str | None = None
+    log_tail: str | None = Field(default=None, alias="logTail")
+
+
+class ContainerStartFailed(_Event):
+    """The runtime created the container but could not start it, or it was removed while being
+    created: ``terminated`` with reason ``StartError`` and exit code 128, then the restart policy
+    decides (``kuberuntime_container.go:startContainer``; the e2e test "Pod Container Status
+    should never report success for a pending container" in ``test/e2e/node/pods.go``).
+    ``message`` is the runtime's error text.
+    """
+
+    type: Literal["ContainerStartFailed"] = "ContainerStartFailed"
+    container: str
+    message: str | None = None
+
+
+class SandboxCreateFailed(_Event):
+    """The runtime could not create the pod's sandbox (network or volume setup): the condition
+    ``PodReadyToStartContainers`` is False (no reason, ``status/generate.go:
+    GeneratePodReadyToStartContainersCondition``) and the containers stay waiting
+    (``ContainerCreating``) until a container starts, which means a sandbox was made
+    (``kuberuntime_manager.go:SyncPod``, event ``FailedCreatePodSandBox``). Possible before the
+    first container ran, or after the sandbox was lost.
+    """
+
+    type: Literal["SandboxCreateFailed"] = "SandboxCreateFailed"
+    message: str | None = None
+
+
+class SpecUpdated(_Event):
+    """A user updated the pod's spec: one of a container's ``image`` (with ``container``),
+    ``activeDeadlineSeconds``, or ``field``, the path of any other field (always refused, as the
+    API server's ``ValidatePodUpdate`` in ``pkg/apis/core/validation`` refuses it).
+
+    A new image changes the container's spec hash: a running container (regular or sidecar) is
+    killed and started again with the new image whatever the restart policy, its back-off
+    starting afresh (``kuberuntime_manager.go:computePodActions``, ``containerChanged``; the
+    back-off key includes the hash); one in CrashLoopBackOff is restarted at once; an exited
+    one that the policy does not restart stays as it is. ``activeDeadlineSeconds`` may be set or
+    shortened, never lengthened; the new deadline counts from ``startTime``.
+    """
+
+    type: Literal["SpecUpdated"] = "SpecUpdated"
+    container: str | None = None
+    image: str | None = Field(default=None, min_length=1)
+    active_deadline_seconds: int | None = Field(default=None, alias="activeDeadlineSeconds")
+    field: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_change(self) -> SpecUpdated:
+        given = [
+            n
+            for n, v in (
+                ("image", self.image),
+                ("activeDeadlineSeconds", self.active_deadline_seconds),
+                ("field", self.field),
+            )
+            if v is not None
+        ]
+        if len(given) != 1:
+            raise ValueError("give exactly one of image (with container), activeDeadlineSeconds, field")
+        if (self.image is None) != (self.container is None):
+            raise ValueError("container and image go together")
+        return self
 
 
 class ImagePullFailed(_Event):
@@ -155,7 +232,10 @@ Event = Annotated[
     | DeletionRequested
     | Evicted
     | NodeLost
-    | PodConditionSet,
+    | PodConditionSet
+    | ContainerStartFailed
+    | SandboxCreateFailed
+    | SpecUpdated,
     Field(discriminator="type"),
 ]
 
@@ -174,6 +254,9 @@ EVENT_TYPES: tuple[type[_Event], ...] = (
     Evicted,
     NodeLost,
     PodConditionSet,
+    ContainerStartFailed,
+    SandboxCreateFailed,
+    SpecUpdated,
 )
 EVENT_TYPE_NAMES: tuple[str, ...] = tuple(t.model_fields["type"].default for t in EVENT_TYPES)
 

@@ -13,6 +13,7 @@ as it was (the model is restored from the snapshot taken after the previous even
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import operator
 import uuid
@@ -28,6 +29,7 @@ from podfsm.model.events import (
     ContainerCreateFailed,
     ContainerExited,
     ContainerStarted,
+    ContainerStartFailed,
     DeletionRequested,
     Evicted,
     ImagePullFailed,
@@ -35,12 +37,15 @@ from podfsm.model.events import (
     PodConditionSet,
     PostStartHookFailed,
     ProbeResult,
+    SandboxCreateFailed,
     Scheduled,
     SchedulingGatesRemoved,
+    SpecUpdated,
     TimePassed,
     Unschedulable,
     parse_event,
 )
+from podfsm.model.kubelet_config import DEFAULT_KUBELET_CONFIG, KubeletConfig
 from podfsm.model.machines import conditions as cm
 from podfsm.model.machines import container as ctm
 from podfsm.model.machines.base import build_machine
@@ -85,7 +90,15 @@ KILL_LIVENESS = "LivenessProbe"
 KILL_STARTUP = "StartupProbe"
 KILL_POST_START = "FailedPostStartHook"
 KILL_POD = "PodTermination"
+KILL_SPEC_CHANGED = "SpecChanged"  # "Container X definition changed" (computePodActions)
+START_ERROR_EXIT_CODE = 128  # the runtime's exit code for a container that could not start
+# Termination messages (pkg/kubelet/container/runtime.go, kuberuntime_container.go)
+MAX_TERMINATION_MESSAGE_BYTES = 4096  # MaxContainerTerminationMessageLength: the file's last bytes
+MAX_TERMINATION_MESSAGE_LOG_BYTES = 2048  # MaxContainerTerminationMessageLogLength
+MAX_TERMINATION_MESSAGE_LOG_LINES = 80  # MaxContainerTerminationMessageLogLines
 PROBE_KILLS = frozenset({KILL_LIVENESS, KILL_STARTUP})
+# kills whose restart the same sync may start: nothing is published until the new instance is seen
+RESTARTED_IN_KILL_SYNC = PROBE_KILLS | {KILL_SPEC_CHANGED}
 
 _PROBE_ORDER = (ProbeKind.STARTUP, ProbeKind.LIVENESS, ProbeKind.READINESS)
 
@@ -110,6 +123,7 @@ class Termination:
     signal: int | None = None
     message: str | None = None
     timeless: bool = False  # written by TerminatePod: startedAt/finishedAt are null
+    never_started: bool = False  # StartError: the runtime's zero startedAt, 1970-01-01T00:00:00Z
 
 
 @dataclass(frozen=True)
@@ -180,6 +194,8 @@ class PodState:
     stop_started_at: float | None = None
     stop_grace: float | None = None
     deletion_requested_at: float | None = None
+    # spec updates applied so far (SpecUpdated): ("activeDeadlineSeconds", n) or ("image", (name, image))
+    spec_overrides: tuple[tuple[str, Any], ...] = ()
     resync_at: float | None = None  # when the pod worker's requeued sync runs (after a failed sync)
 
 
@@ -335,10 +351,15 @@ class PodModel:
         *,
         source: str = "<pod>",
         nodes_scheduler: Any = None,
+        kubelet_config: KubeletConfig | None = None,
     ) -> None:
         manifest = _manifest_dict(pod, source)
         self.manifest = manifest
         self.spec: PodSpecView = compile_spec(manifest, source)
+        self.base_spec = self.spec  # the manifest's spec, before any SpecUpdated
+        self._spec_overrides: tuple[tuple[str, Any], ...] = ()
+        self.kubelet_config = kubelet_config or DEFAULT_KUBELET_CONFIG
+        self.crash_backoff_initial, self.crash_backoff_max = self.kubelet_config.crash_loop_back_off()
         meta = manifest.get("metadata") or {}
         self.t0 = _parse_time(meta.get("creationTimestamp"), source) or DEFAULT_START
         # Virtual seconds after t0 that are still a time metav1.Time can write.
@@ -402,6 +423,21 @@ class PodModel:
     def phase(self) -> str:
         return self._phase.state
 
+    @property
+    def spec_overrides(self) -> tuple[tuple[str, Any], ...]:
+        """The spec updates applied so far; setting it (restore) rebuilds the spec from the manifest's."""
+        return self._spec_overrides
+
+    @spec_overrides.setter
+    def spec_overrides(self, value: tuple[tuple[str, Any], ...]) -> None:
+        if value == self._spec_overrides:
+            return
+        self._spec_overrides = value
+        self.spec = updated_spec(self.base_spec, value)
+        by_name = {c.name: c for c in self.spec.all_containers}
+        for rec in self.records:
+            rec.spec = by_name[rec.name]
+
     def snapshot(self) -> PodState:
         """The model's state now, immutable and hashable."""
         return PodState(
@@ -429,6 +465,7 @@ class PodModel:
             stop_started_at=self.stop_started_at,
             stop_grace=self.stop_grace,
             deletion_requested_at=self.deletion_requested_at,
+            spec_overrides=self._spec_overrides,
             resync_at=self.resync_at,
         )
 
@@ -635,6 +672,7 @@ class PodModel:
         rec.ready = rec.started and not rec.spec.is_init and ProbeKind.READINESS not in rec.spec.probes
         rec.probe_runs = (("", 0), ("", 0), ("", 0))
         rec.retry_at = None
+        self.sandbox_gone = False  # a container runs: the pod has a sandbox
 
     def _on_PostStartHookFailed(self, ev: PostStartHookFailed) -> None:
         """The container started, its postStart hook failed, and the kubelet kills it.
@@ -704,22 +742,42 @@ class PodModel:
         rec = self._record(ev)
         reason = ev.reason or (TerminatedReason.COMPLETED if ev.exit_code == 0 else TerminatedReason.ERROR)
         self._fire_world(ev, rec, "ContainerExited")
-        self._exited(rec, ev.exit_code, reason, ev.signal)
+        message = termination_message(rec.spec, ev.exit_code, str(reason), ev.message, ev.log_tail)
+        self._exited(rec, ev.exit_code, reason, ev.signal, message)
 
-    def _exited(self, rec: ContainerRecord, exit_code: int, reason: str, signal: int | None) -> None:
+    def _exited(
+        self,
+        rec: ContainerRecord,
+        exit_code: int,
+        reason: str,
+        signal: int | None,
+        message: str | None = None,
+        never_started: bool = False,
+    ) -> None:
         """The container's instance is seen exited; the kubelet syncs the pod (PLEG).
 
         A postStart hook's kill ends the kubelet's start: the start result ``PostStartHookError``
         goes to the reason cache. A liveness or startup kill and the restart were decided in one
-        sync (:meth:`_after_probe_kill`). Then the sync generates the status (the exit is shown
-        ``terminated`` unless the reason cache holds why a start failed) and acts (:meth:`_sync`).
+        sync (:meth:`_after_probe_kill`), and so were a kill for a changed spec (a new image) and
+        its restart, whatever the policy (:meth:`_after_spec_change_kill`). Then the sync
+        generates the status (the exit is shown ``terminated`` unless the reason cache holds why
+        a start failed) and acts (:meth:`_sync`). ``message`` is the termination message;
+        ``never_started`` marks a StartError (the runtime's zero ``startedAt``).
         """
         cause = rec.kill_cause
         if cause == KILL_POST_START:
             self._new_instance(rec)  # the instance the hook ran in is the newest record now
             rec.cache_reason = WaitingReason.POST_START_HOOK_ERROR
             rec.cache_message = ""
-        rec.term = Termination(exit_code, str(reason), rec.started_at, self.now, signal)
+        rec.term = Termination(
+            exit_code,
+            str(reason),
+            rec.started_at,
+            self.now,
+            signal,
+            message or None,
+            never_started=never_started,
+        )
         rec.started = False
         rec.ready = rec.spec.is_init and exit_code == 0
         rec.kill_deadline = None
@@ -730,7 +788,33 @@ class PodModel:
             # killed instance running until ContainerStarted.
             rec.kill_cause = cause
             return
+        if cause == KILL_SPEC_CHANGED and not self.stopping:
+            self._after_spec_change_kill(rec)
+            rec.kill_cause = cause
+            return
         self._sync()
+
+    def _after_spec_change_kill(self, rec: ContainerRecord) -> None:
+        """The end of the sync that killed a container whose spec changed (a new image).
+
+        computePodActions ("Container %s definition changed") decided the kill and the restart
+        together, whatever the restart policy. The back-off key includes the container's hash
+        (GetStableKey), so the new spec has no back-off entry: doBackOff lets the start happen
+        and its Next starts the new key's back-off from the newest exited record the sync saw
+        (the run before the killed one). As after a probe kill, nothing is published in between:
+        the API shows the killed instance running until the new one is seen.
+        """
+        rec.bo_delay, rec.bo_updated = 0.0, None
+        rec.decision = Action.RESTART
+        rec.backoff_ref = rec.last_term
+        try:
+            fired = rec.fire("restart")
+            assert fired, "no back-off entry under a new key"
+            if rec.backoff_ref is not None:
+                self._next_backoff(rec, rec.backoff_ref.finished_at)
+            self._recreate(rec)
+        finally:
+            rec.decision = None
 
     def _after_probe_kill(self, rec: ContainerRecord) -> bool:
         """The end of the sync that killed a container for a failed liveness or startup probe.
@@ -864,9 +948,14 @@ class PodModel:
         return self.now - ref.finished_at < rec.bo_delay
 
     def _next_backoff(self, rec: ContainerRecord, finished: float) -> None:
-        """``Backoff.Next(key, finishedAt)``: start at 10 s, or double up to 300 s; remember when."""
+        """``Backoff.Next(key, finishedAt)``: start at 10 s, or double up to 300 s; remember when.
+
+        The initial delay and the maximum are the kubelet configuration's
+        (:meth:`~podfsm.model.kubelet_config.KubeletConfig.crash_loop_back_off`).
+        """
         expired = rec.bo_updated is None or finished - rec.bo_updated > CRASH_BACKOFF_RESET
-        rec.bo_delay = CRASH_BACKOFF_INITIAL if expired else min(rec.bo_delay * 2, CRASH_BACKOFF_MAX)
+        initial, maximum = self.crash_backoff_initial, self.crash_backoff_max
+        rec.bo_delay = initial if expired else min(rec.bo_delay * 2, maximum)
         rec.bo_updated = self.now
 
     def _recreate(self, rec: ContainerRecord) -> None:
@@ -1006,14 +1095,7 @@ class PodModel:
             self._stop_sidecars_when_alone()
         active = self._active_deadline()
         if active is not None and self.now >= active:
-            # active_deadline.go: ShouldEvict -> phase Failed, then the pod is killed (its grace period);
-            # mergePodStatus shows the terminal phase only once no container could be running
-            self.pending_failure = (
-                "deadline",
-                PodReason.DEADLINE_EXCEEDED,
-                "Pod was active on the node longer than the specified deadline",
-            )
-            self._stop_pod()
+            self._deadline_exceeded()
         tol = self.spec.unreachable_toleration_seconds
         if (
             self.node_lost_at is not None
@@ -1027,6 +1109,16 @@ class PodModel:
                 "Taint manager: deleting due to NoExecute taint",
             )
             self._mark_deleted(self.spec.grace_seconds)
+
+    def _deadline_exceeded(self) -> None:
+        # active_deadline.go: ShouldEvict -> phase Failed, then the pod is killed (its grace period);
+        # mergePodStatus shows the terminal phase only once no container could be running
+        self.pending_failure = (
+            "deadline",
+            PodReason.DEADLINE_EXCEEDED,
+            "Pod was active on the node longer than the specified deadline",
+        )
+        self._stop_pod()
 
     def _on_DeletionRequested(self, ev: DeletionRequested) -> None:
         self._require_alive(ev)
@@ -1143,6 +1235,101 @@ class PodModel:
             raise self._illegal(ev, "the node is already lost")
         self.node_lost_at = self.now
 
+    def _on_ContainerStartFailed(self, ev: ContainerStartFailed) -> None:
+        """The runtime could not start the created container: StartError, exit 128 (startContainer)."""
+        self._require_kubelet(ev)
+        rec = self._record(ev)
+        self._require_not_stopping(ev, rec)
+        self._fire_world(ev, rec, "ContainerStartFailed")
+        # a new instance was created (restartCount counts it); the previous exit is lastState
+        self._new_instance(rec)
+        rec.kill_cause = None
+        rec.started_at = None
+        rec.started = rec.ready = False
+        rec.cache_reason = rec.cache_message = ""
+        rec.retry_at = None
+        self.sandbox_gone = False
+        self._exited(
+            rec, START_ERROR_EXIT_CODE, TerminatedReason.START_ERROR, None, ev.message, never_started=True
+        )
+
+    def _on_SandboxCreateFailed(self, ev: SandboxCreateFailed) -> None:
+        """The runtime could not create the pod's sandbox: PodReadyToStartContainers False (SyncPod)."""
+        self._require_kubelet(ev)
+        if self.stopping:
+            raise self._illegal(ev, "the pod is terminating; the kubelet creates no sandbox")
+        if any(r.state in ctm.ALIVE for r in self.records):
+            raise self._illegal(ev, "the pod's sandbox exists: a container is running")
+        if any(r.ever_ran for r in self.records) and not self.sandbox_gone:
+            raise self._illegal(ev, "the pod's sandbox exists: a container ran in it")
+        self.sandbox_gone = True
+
+    # ValidatePodUpdate (pkg/apis/core/validation/validation.go): the fields a pod update may change
+    _UPDATE_FORBIDDEN = (
+        "pod updates may not change fields other than `spec.containers[*].image`,"
+        "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions "
+        "to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was "
+        "previously negative)"
+    )
+
+    def _on_SpecUpdated(self, ev: SpecUpdated) -> None:
+        """A user updated the pod's spec; the API server refuses all but a few fields (ValidatePodUpdate)."""
+        self._require_alive(ev)
+        if ev.field is not None:
+            path = ev.field if ev.field.startswith("spec") else f"spec.{ev.field}"
+            if path in ("spec.schedulingGates", "spec.schedulingGates[*]"):
+                raise self._illegal(
+                    ev,
+                    f"{path}: scheduling gates can only be removed, all at once here",
+                    legal=("SchedulingGatesRemoved",),
+                )
+            raise self._illegal(ev, f"{path}: Forbidden: {self._UPDATE_FORBIDDEN}")
+        if ev.active_deadline_seconds is not None:
+            new = ev.active_deadline_seconds
+            old = self.spec.active_deadline_seconds
+            if new <= 0:
+                raise self._illegal(
+                    ev, f"spec.activeDeadlineSeconds: Invalid value: {new}: must be a positive integer"
+                )
+            if old is not None and new > old:
+                raise self._illegal(
+                    ev,
+                    f"spec.activeDeadlineSeconds: Invalid value: {new}: must be less than or equal to "
+                    f"previous value ({old})",
+                )
+            self._override("activeDeadlineSeconds", new)
+            active = self._active_deadline()
+            if active is not None and self.now >= active:
+                self._deadline_exceeded()
+            return
+        rec = self._record(ev)
+        assert ev.image is not None
+        if ev.image == rec.spec.image:
+            return  # the same spec: nothing changes (the hash is the same)
+        self._override("image", (rec.name, ev.image))
+        if self.phase in TERMINAL_PHASES or self.stopping or self.node_lost_at is not None:
+            return  # nothing on the node is started again
+        if rec.spec.is_init:
+            return  # a regular init container's next instance (if any) uses the new image
+        if rec.state == ctm.RUNNING:
+            self._begin_kill(rec, KILL_SPEC_CHANGED, float(self.spec.grace_seconds))
+        elif rec.state == ctm.KILLING and rec.kill_cause in PROBE_KILLS:
+            rec.kill_cause = KILL_SPEC_CHANGED  # restarted regardless, under the new back-off key
+        elif rec.state == ctm.CRASH_LOOP_BACK_OFF:
+            # a new back-off key: the kubelet starts the new image at the next sync
+            assert rec.term is not None
+            rec.bo_delay, rec.bo_updated = 0.0, None
+            rec.restart_at = self.now
+            rec.fire("backoff_over")
+            self._next_backoff(rec, rec.term.finished_at)
+            self._recreate(rec)
+
+    def _override(self, key: str, value: Any) -> None:
+        kept = tuple(
+            (k, v) for k, v in self._spec_overrides if not (k == key and (k != "image" or v[0] == value[0]))
+        )
+        self.spec_overrides = (*kept, (key, value))
+
     # ------------------------------------------------------------------ the kubelet's sync
 
     def startable(self, rec: ContainerRecord) -> bool:
@@ -1228,7 +1415,7 @@ class PodModel:
         if rec.state == ctm.KILLING:
             if rec.kill_cause in PROBE_KILLS or rec.kill_cause == KILL_POST_START:
                 return decide(rec.spec, self.spec.restart_policy, 1, True) is Action.RESTART
-            return False
+            return rec.kill_cause == KILL_SPEC_CHANGED  # restarted whatever the policy
         return rec.term is not None and would_restart(rec.spec, self.spec.restart_policy, rec.term.exit_code)
 
     def _apply_pending_failure(self) -> None:
@@ -1519,7 +1706,7 @@ def published_state(c: Any) -> tuple[str, Termination | None, Termination | None
     state = c.state
     if state in ctm.ALIVE and c.kill_cause != KILL_POST_START:
         return "running", None, c.last_term
-    if state == ctm.WAITING and c.kill_cause in PROBE_KILLS:
+    if state == ctm.WAITING and c.kill_cause in RESTARTED_IN_KILL_SYNC:
         return "running", None, c.last_term  # restarted in the kill's sync: not published yet
     if c.term is not None and (state == ctm.TERMINATED or not c.waiting_reason):
         return "terminated", c.term, c.last_term
@@ -1574,3 +1761,52 @@ def fmt_time(t0: datetime, seconds: float) -> str:
     t = t0 + timedelta(seconds=int(seconds // 1))
     # not strftime: its %Y does not pad years before 1000 to four digits on every platform
     return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z"
+
+
+def termination_message(
+    spec: ContainerSpec, exit_code: int, reason: str, message: str | None, log_tail: str | None
+) -> str | None:
+    """``state.terminated.message`` of an exit (``kuberuntime_container.go:getTerminationMessage``).
+
+    The message file's last 4096 bytes; when it is empty, the policy is FallbackToLogsOnError, the
+    exit code is not 0 and the reason is not ContainerCannotRun, the log's last 80 lines, at most
+    its last 2048 bytes (``readLastStringFromContainerLogs``). A cut inside a UTF-8 character
+    drops that character's bytes.
+    """
+    if message:
+        return _last_bytes(message, MAX_TERMINATION_MESSAGE_BYTES)
+    fallback = (
+        spec.termination_message_policy == "FallbackToLogsOnError"
+        and exit_code != 0
+        and reason != TerminatedReason.CONTAINER_CANNOT_RUN
+    )
+    if not fallback or not log_tail:
+        return None
+    lines = log_tail.splitlines(keepends=True)[-MAX_TERMINATION_MESSAGE_LOG_LINES:]
+    return _last_bytes("".join(lines), MAX_TERMINATION_MESSAGE_LOG_BYTES) or None
+
+
+def _last_bytes(text: str, limit: int) -> str:
+    data = text.encode()
+    if len(data) <= limit:
+        return text
+    return data[-limit:].decode(errors="ignore")
+
+
+def updated_spec(base: PodSpecView, overrides: tuple[tuple[str, Any], ...]) -> PodSpecView:
+    """``base`` with the spec updates ``overrides`` applied (``SpecUpdated``), in order."""
+    spec = base
+    for key, value in overrides:
+        if key == "activeDeadlineSeconds":
+            spec = dataclasses.replace(spec, active_deadline_seconds=int(value))
+        elif key == "image":
+            spec = dataclasses.replace(
+                spec,
+                init_containers=_with_image(spec.init_containers, *value),
+                containers=_with_image(spec.containers, *value),
+            )
+    return spec
+
+
+def _with_image(specs: tuple[ContainerSpec, ...], name: str, image: str) -> tuple[ContainerSpec, ...]:
+    return tuple(dataclasses.replace(c, image=image) if c.name == name else c for c in specs)

@@ -27,7 +27,9 @@ def _terminated(model: PodModel, t: Termination, container_id: str | None = None
         out["startedAt"] = None
         out["finishedAt"] = None
     else:
-        if t.started_at is not None:
+        if t.never_started:  # the runtime's zero StartedAt, time.Unix(0, 0) (StartError)
+            out["startedAt"] = "1970-01-01T00:00:00Z"
+        elif t.started_at is not None:
             out["startedAt"] = model.time(t.started_at)
         out["finishedAt"] = model.time(t.finished_at)
     if container_id:
@@ -35,10 +37,12 @@ def _terminated(model: PodModel, t: Termination, container_id: str | None = None
     return out
 
 
-def _container_status(model: PodModel, idx: int, c: ContainerState) -> dict[str, Any]:
+def _container_status(
+    model: PodModel, idx: int, c: ContainerState, images: dict[str, str] | None = None
+) -> dict[str, Any]:
     from podfsm.model.pod import published_state
 
-    spec = model.records[idx].spec
+    spec = model.base_spec.all_containers[idx]  # as created; the snapshot's updates are in ``images``
     state: dict[str, Any]
     kind, shown, last_term = published_state(c)
     if kind == "running":
@@ -60,7 +64,7 @@ def _container_status(model: PodModel, idx: int, c: ContainerState) -> dict[str,
         "lastState": last,
         "ready": c.ready,
         "restartCount": c.restart_count,
-        "image": spec.image,
+        "image": images.get(spec.name, spec.image) if images else spec.image,
         "started": c.started if kind == "running" else False,
     }
 
@@ -116,6 +120,7 @@ def render(model: PodModel, s: PodState) -> dict[str, Any]:
         spec["nodeName"] = s.node
     if not s.gated and spec.get("schedulingGates"):
         del spec["schedulingGates"]
+    images = _apply_updates(spec, s)
     status: dict[str, Any] = {"phase": str(s.phase)}
     if s.pod_reason:
         status["reason"] = str(s.pod_reason)
@@ -157,9 +162,11 @@ def render(model: PodModel, s: PodState) -> dict[str, Any]:
         n_init = len(model.inits)
         if n_init:
             status["initContainerStatuses"] = [
-                _container_status(model, i, s.containers[i]) for i in range(n_init)
+                _container_status(model, i, s.containers[i], images) for i in range(n_init)
             ]
-        regular = [_container_status(model, i, s.containers[i]) for i in range(n_init, len(s.containers))]
+        regular = [
+            _container_status(model, i, s.containers[i], images) for i in range(n_init, len(s.containers))
+        ]
         status["containerStatuses"] = sorted(regular, key=lambda d: d["name"])
     return {
         "apiVersion": manifest.get("apiVersion", "v1"),
@@ -168,6 +175,26 @@ def render(model: PodModel, s: PodState) -> dict[str, Any]:
         "spec": spec,
         "status": status,
     }
+
+
+def _apply_updates(spec: dict[str, Any], s: PodState) -> dict[str, str]:
+    """Write the snapshot's spec updates (SpecUpdated) into ``spec``; the images by container name.
+
+    The status's ``image`` is the spec's: once the kubelet restarts the container it runs the new
+    image (podfsm does not show the old image while the old instance is being stopped).
+    """
+    images: dict[str, str] = {}
+    for key, value in s.spec_overrides:
+        if key == "activeDeadlineSeconds":
+            spec["activeDeadlineSeconds"] = value
+        elif key == "image":
+            images[value[0]] = value[1]
+    if images:
+        for group in ("initContainers", "containers"):
+            for c in spec.get(group) or []:
+                if isinstance(c, dict) and c.get("name") in images:
+                    c["image"] = images[c["name"]]
+    return images
 
 
 CONDITION_ORDER: tuple[ConditionType, ...] = tuple(cm.CONDITION_MACHINES)

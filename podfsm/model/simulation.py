@@ -48,6 +48,7 @@ def simulate(
     source: str = "<pod>",
     admit: bool = False,
     events_source: str = "<events>",
+    kubelet_config: Any = None,
 ) -> list[Step]:
     """Run ``pod`` through ``events``; one :class:`Step` per event.
 
@@ -55,6 +56,9 @@ def simulate(
     scheduled automatically (a ``Scheduled`` or ``Unschedulable`` step) whenever no event
     given in ``events`` does it and the scheduler may consider the pod. With ``admit``, the
     manifest is first validated and defaulted as the API server does (:mod:`podfsm.model.admission`).
+    ``kubelet_config`` is a :class:`~podfsm.model.kubelet_config.KubeletConfig` or a
+    KubeletConfiguration mapping (:func:`~podfsm.model.kubelet_config.parse_kubelet_config`;
+    ManifestError when it is wrong); None means v1.35's defaults.
 
     Every event is checked before the first is applied: a malformed one is a
     :class:`~podfsm.errors.ManifestError` naming ``events_source`` and ``events[i].field``, as is
@@ -65,7 +69,13 @@ def simulate(
     steps: list[Step] = []
     try:
         for step in iter_simulate(
-            pod, events, nodes=nodes, source=source, admit=admit, events_source=events_source
+            pod,
+            events,
+            nodes=nodes,
+            source=source,
+            admit=admit,
+            events_source=events_source,
+            kubelet_config=kubelet_config,
         ):
             steps.append(step)
     except IllegalEvent as exc:
@@ -82,6 +92,7 @@ def iter_simulate(
     source: str = "<pod>",
     admit: bool = False,
     events_source: str = "<events>",
+    kubelet_config: Any = None,
 ) -> Iterator[Step]:
     """:func:`simulate`, one :class:`Step` at a time as each is computed.
 
@@ -100,7 +111,12 @@ def iter_simulate(
         from podfsm.model.admission import admit as admit_pod
 
         pod = admit_pod(pod, source=source)
-    model = PodModel(pod, source=source)
+    from podfsm.model.kubelet_config import KubeletConfig, parse_kubelet_config
+
+    config = (
+        kubelet_config if isinstance(kubelet_config, KubeletConfig) else parse_kubelet_config(kubelet_config)
+    )
+    model = PodModel(pod, source=source, kubelet_config=config)
     # read twice (check, then run): a sequence or another sized collection as it is, else a list
     evs = events if isinstance(events, Collection) and not isinstance(events, Iterator) else list(events)
     explicit = False

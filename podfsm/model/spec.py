@@ -59,6 +59,7 @@ class ContainerSpec:
     probes: Mapping[ProbeKind, ProbeSpec]
     post_start: bool
     pre_stop: bool
+    termination_message_policy: str = "File"  # File or FallbackToLogsOnError
     pre_stop_sleep: int | None = None  # seconds of a ``preStop.sleep`` hook (PodLifecycleSleepAction)
 
     @property
@@ -207,8 +208,25 @@ def _container(raw: Any, role_list: str, index: int, source: str) -> ContainerSp
         probes=probes,
         post_start=bool(lifecycle.get("postStart")) if isinstance(lifecycle, Mapping) else False,
         pre_stop=bool(lifecycle.get("preStop")) if isinstance(lifecycle, Mapping) else False,
+        termination_message_policy=_message_policy(raw.get("terminationMessagePolicy"), where, source),
         pre_stop_sleep=_sleep_seconds(lifecycle.get("preStop") if isinstance(lifecycle, Mapping) else None),
     )
+
+
+TERMINATION_MESSAGE_POLICIES = ("File", "FallbackToLogsOnError")
+
+
+def _message_policy(value: Any, where: str, source: str) -> str:
+    """``terminationMessagePolicy``, defaulted to File (``SetDefaults_Container``)."""
+    if value in (None, ""):
+        return "File"
+    if value not in TERMINATION_MESSAGE_POLICIES:
+        raise ManifestError(
+            source,
+            f"unsupported terminationMessagePolicy {value!r} (File or FallbackToLogsOnError)",
+            f"{where}.terminationMessagePolicy",
+        )
+    return str(value)
 
 
 def _sleep_seconds(hook: Any) -> int | None:

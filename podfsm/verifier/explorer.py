@@ -39,16 +39,19 @@ The world
 Events tried (a superset of the legal ones; the model refuses the rest): ``Scheduled`` on
 ``node-1``, ``Unschedulable``, ``SchedulingGatesRemoved``; for each container
 ``ContainerStarted``, ``ContainerExited`` with exit codes 0 and 1, ``ImagePullFailed``
-(``ErrImagePull``), ``ContainerCreateFailed``, ``PostStartHookFailed`` (with a postStart hook),
+(``ErrImagePull``), ``ContainerCreateFailed``, ``ContainerStartFailed`` (StartError, exit 128),
+``PostStartHookFailed`` (with a postStart hook),
 ``ProbeResult`` for each probe it has with ``Success`` and ``Failure``; ``PodConditionSet``
 True/False for each readiness gate; ``DeletionRequested`` (the spec's grace period),
-``Evicted``, ``NodeLost`` and ``TimePassed`` as above. A container event is tried only when the
-container machine's table has a row for it from the container's state
+``Evicted``, ``NodeLost``, ``SandboxCreateFailed`` and ``TimePassed`` as above. ``SpecUpdated``
+is not tried (its values are unbounded); the Hypothesis strategies try it. A container event is
+tried only when the container machine's table has a row for it from the container's state
 (``CONTAINER_MACHINE.rows_from``). Image pulls fail only before a container first ran.
 
 :class:`Bounds` can leave more out to keep a large pod's space small: states where a container
 restarted more than ``maxRestarts`` times are not kept, image pulls fail only until the image
-back-off reaches ``maxImageBackoff``, ``ContainerCreateFailed`` is not tried, time does not run
+back-off reaches ``maxImageBackoff``, the runtime's creation failures (``ContainerCreateFailed``,
+``ContainerStartFailed``, ``SandboxCreateFailed``) are not tried, time does not run
 to back-off expiries. A pod carries its bounds in the annotation ``podfsm.io/explore`` (JSON), so
 a manifest given to ``podfsm check --exhaustive`` is explored the way it says.
 
@@ -71,6 +74,7 @@ from podfsm.model.events import (
     ContainerCreateFailed,
     ContainerExited,
     ContainerStarted,
+    ContainerStartFailed,
     DeletionRequested,
     Evicted,
     ImagePullFailed,
@@ -78,6 +82,7 @@ from podfsm.model.events import (
     PodConditionSet,
     PostStartHookFailed,
     ProbeResult,
+    SandboxCreateFailed,
     Scheduled,
     SchedulingGatesRemoved,
     TimePassed,
@@ -142,6 +147,9 @@ _WORLD_TRIGGERS: dict[str, frozenset[str]] = {
 }
 
 
+_CREATE_FAILURES = frozenset({"ContainerCreateFailed", "ContainerStartFailed"})
+
+
 @dataclass(frozen=True)
 class _ContainerEvents:
     """The events the world may send about one container, by the machine trigger they fire."""
@@ -163,6 +171,7 @@ def _container_events(
         ("ContainerExited", exited),
         ("ImagePullFailed", (ImagePullFailed(container=name),)),
         ("ContainerCreateFailed", (ContainerCreateFailed(container=name),)),
+        ("ContainerStartFailed", (ContainerStartFailed(container=name),)),
     ]
     if spec.post_start:
         by_trigger.append(("PostStartHookFailed", (PostStartHookFailed(container=name),)))
@@ -194,6 +203,7 @@ class EventCatalogue:
         self.deletion = DeletionRequested()
         self.evicted = Evicted()
         self.node_lost = NodeLost()
+        self.sandbox_failed = SandboxCreateFailed()
 
     def may_pull(self, rec: Any) -> bool:
         """Image pulls fail only before the first run, and only until the back-off reaches the bound."""
@@ -221,7 +231,7 @@ class EventCatalogue:
                         continue
                     if trigger == "ImagePullFailed" and not self.may_pull(rec):
                         continue
-                    if trigger == "ContainerCreateFailed" and not self.bounds.create_failures:
+                    if trigger in _CREATE_FAILURES and not self.bounds.create_failures:
                         continue
                     out.extend(events)
                 if ce.probes and rec.state in ctm.ALIVE:
@@ -231,6 +241,8 @@ class EventCatalogue:
         if model.bound and model.node_lost_at is None:
             out.append(self.evicted)
             out.append(self.node_lost)
+            if self.bounds.create_failures and not model.stopping:
+                out.append(self.sandbox_failed)
         wait = next_instant(model, expiries=self.bounds.expiries)
         if wait is not None:
             out.append(TimePassed(seconds=wait))
@@ -300,6 +312,7 @@ _POD_KNOWN = frozenset(
         "stop_grace",
         "deletion_requested_at",
         "resync_at",
+        "spec_overrides",
     }
 )
 _POD_EXTRA = tuple(f.name for f in fields(PodState) if f.name not in _POD_KNOWN)
@@ -433,6 +446,7 @@ class KeyBuilder:
             tuple((c.state, c.reason) for c in s.conditions),
             tuple(c[:3] for c in s.custom_conditions),
             _left(s.resync_at, now),
+            s.spec_overrides,  # SpecUpdated (not tried by the explorer; kept for callers that apply it)
             _pod_extra(s),
             containers,
         )

@@ -340,7 +340,8 @@ _GENERATE = "pkg/kubelet/status/generate.go"
 
 @invariant(
     "never-plus-failure-gives-failed",
-    "A container whose restart policy is Never is not restarted after it fails; a failed regular init "
+    "A container whose restart policy is Never is not restarted after it fails (unless the kubelet killed "
+    "it because its spec changed: a new image); a failed regular init "
     "container fails the pod at once, and a pod whose regular containers have all stopped, one of them "
     "failed for good, is Failed.",
     f"{_SHOULD_RESTART}; {_INIT_ACTIONS} (kill the pod); {_GET_PHASE}",
@@ -360,6 +361,9 @@ def _never_plus_failure(t: Transition) -> str | None:
             and effective_policy(spec, policy) == RestartPolicy.NEVER
             and not should_restart(spec, policy, code)
             and after.containers[i].state != ctm.TERMINATED
+            # a container killed because its spec changed (a new image) is restarted whatever the policy
+            and t.before is not None
+            and t.before.containers[i].kill_cause != "SpecChanged"
         ):
             return f"{name!r} (policy Never) exited {code} and is {after.containers[i].state}, not Terminated"
     if after.phase == Phase.FAILED or (after.node_lost_at is not None) or after.gone:
@@ -449,7 +453,8 @@ _HOOK_KILL = "FailedPostStartHook"
 @invariant(
     "restart-count-monotonic",
     "A container's restartCount never decreases and grows by exactly 1 each time a container that ran "
-    "before runs again (a new instance), and at no other time.",
+    "before runs again (a new instance) or a new instance of it fails to start (StartError), and at no "
+    "other time.",
     "pkg/kubelet/kuberuntime/kuberuntime_container.go (restartCount annotation on the new container: "
     "old count + 1); pkg/kubelet/kuberuntime/helpers.go",
     "step",
@@ -461,7 +466,7 @@ def _restart_count(t: Transition) -> str | None:
         # the hook and its kill run inside the kubelet's start (startContainer)
         started = b.state not in _ALIVE and a.state in _ALIVE and a.kill_cause != _HOOK_KILL
         hook_seen = b.state in _ALIVE and b.kill_cause == _HOOK_KILL and a.state not in _ALIVE
-        restarted = b.ever_ran and (started or hook_seen)
+        restarted = b.ever_ran and (started or hook_seen or _start_failed(b, a))
         expected = b.restart_count + (1 if restarted else 0)
         if a.restart_count != expected:
             what = "ran again" if restarted else "did not run again"
@@ -470,6 +475,16 @@ def _restart_count(t: Transition) -> str | None:
                 f"{b.restart_count} -> {a.restart_count}"
             )
     return None
+
+
+def _start_failed(b: Any, a: Any) -> bool:
+    """A new instance of the container failed to start during the step (ContainerStartFailed)."""
+    # since issue 10 the newest exit stays in ``term`` while the container waits to be restarted:
+    # a new StartError record is a new instance (Waiting -> CrashLoopBackOff / Terminated, or
+    # Waiting again when restarted at once); the pod being stopped keeps the old one
+    if b.state != "Waiting" or a.term is None or not a.term.never_started:
+        return False
+    return bool((a.term, a.last_term) != (b.term, b.last_term))
 
 
 @invariant(
@@ -1448,6 +1463,8 @@ def _backoff_timing(v: View) -> str | None:
         fin, sta = v.seconds(s.last.get("finishedAt")), v.seconds(s.last.get("startedAt"))
         if fin is None or probed:
             continue
+        if s.last.get("reason") == "StartError":
+            sta = None  # never ran: the runtime's zero startedAt (1970), not a run's start
         if sta is not None and fin - sta > CRASH_RESET:  # whole seconds: 601 means more than 600
             return (
                 f"{c.name!r} is in CrashLoopBackOff after a run of {fin - sta:g} s: a back-off entry older "

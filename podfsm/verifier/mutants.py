@@ -417,13 +417,21 @@ class _TwoStatesSet(PodModel):
 class _OOMKilledNotRestarted(PodModel):
     """An OOMKilled container is treated as finished for good, whatever its restart policy."""
 
-    def _exited(self, rec: Any, exit_code: int, reason: str, signal: int | None) -> None:
+    def _exited(
+        self,
+        rec: Any,
+        exit_code: int,
+        reason: str,
+        signal: int | None,
+        message: str | None = None,
+        never_started: bool = False,
+    ) -> None:
         if reason != TerminatedReason.OOM_KILLED or self.stopping:
-            super()._exited(rec, exit_code, reason, signal)
+            super()._exited(rec, exit_code, reason, signal, message, never_started)
             return
         self.stopping = True  # the model keeps a container that exits while stopping terminated
         try:
-            super()._exited(rec, exit_code, reason, signal)
+            super()._exited(rec, exit_code, reason, signal, message, never_started)
         finally:
             self.stopping = False
 
@@ -448,11 +456,19 @@ class _BackoffNeverResets(PodModel):
 class _FirstRestartDelayed(PodModel):
     """The first restart after the first exit already waits 10 s (a back-off entry from the start)."""
 
-    def _exited(self, rec: Any, exit_code: int, reason: str, signal: int | None) -> None:
+    def _exited(
+        self,
+        rec: Any,
+        exit_code: int,
+        reason: str,
+        signal: int | None,
+        message: str | None = None,
+        never_started: bool = False,
+    ) -> None:
         if rec.bo_updated is None:
             rec.bo_updated = self.now
             rec.bo_delay = pod_model.CRASH_BACKOFF_INITIAL
-        super()._exited(rec, exit_code, reason, signal)
+        super()._exited(rec, exit_code, reason, signal, message, never_started)
 
 
 class _ReadinessFailureKeepsReady(PodModel):
@@ -564,8 +580,16 @@ class _SidecarsStopWithRegulars(PodModel):
 class _FailedUnderAlways(PodModel):
     """kwok's stage: a container that exits non-zero fails the pod, even under restartPolicy Always."""
 
-    def _exited(self, rec: Any, exit_code: int, reason: str, signal: int | None) -> None:
-        super()._exited(rec, exit_code, reason, signal)
+    def _exited(
+        self,
+        rec: Any,
+        exit_code: int,
+        reason: str,
+        signal: int | None,
+        message: str | None = None,
+        never_started: bool = False,
+    ) -> None:
+        super()._exited(rec, exit_code, reason, signal, message, never_started)
         if exit_code != 0 and rec.spec.is_regular and not self.stopping:
             _set_phase(self, Phase.FAILED)
 
@@ -573,8 +597,16 @@ class _FailedUnderAlways(PodModel):
 class _FailedOnAnyExit(PodModel):
     """Any exit of a regular container, even 0, fails the pod."""
 
-    def _exited(self, rec: Any, exit_code: int, reason: str, signal: int | None) -> None:
-        super()._exited(rec, exit_code, reason, signal)
+    def _exited(
+        self,
+        rec: Any,
+        exit_code: int,
+        reason: str,
+        signal: int | None,
+        message: str | None = None,
+        never_started: bool = False,
+    ) -> None:
+        super()._exited(rec, exit_code, reason, signal, message, never_started)
         if rec.spec.is_regular and not self.stopping:
             _set_phase(self, Phase.FAILED)
 

@@ -251,6 +251,7 @@ def _world(model: Any, *, include_illegal: bool = False) -> list[Any]:
         DeletionRequested,
         Evicted,
         ImagePullFailed,
+        SpecUpdated,
         TimePassed,
     )
     from podfsm.verifier.explorer import EventCatalogue, next_instant
@@ -267,12 +268,18 @@ def _world(model: Any, *, include_illegal: bool = False) -> list[Any]:
         if rec.state in ("Running", "Killing"):
             extra.extend(ContainerExited(container=name, exit_code=code) for code in _EXIT_CODES[2:])
             extra.append(ContainerExited(container=name, exit_code=137, reason="OOMKilled"))
+            extra.append(ContainerExited(container=name, exit_code=2, message="bye", log_tail="a\nb\n"))
+            # a spec update: a new image makes the kubelet restart the container (issue 13)
+            extra.append(SpecUpdated(container=name, image=_next_image(rec.spec.image)))
         if rec.state == "Waiting":
             extra.append(ImagePullFailed(container=name, reason="InvalidImageName"))
             extra.append(ContainerCreateFailed(container=name, reason="RunContainerError"))
         if include_illegal:
             extra.append(ContainerStarted(container=name))
             extra.append(ContainerExited(container=name, exit_code=1))
+    if model.bound and not model.gone:
+        ads = model.spec.active_deadline_seconds
+        extra.append(SpecUpdated(active_deadline_seconds=max(1, ads // 2) if ads else 60))
     if model.bound:  # an unbound pod is deleted at once: one way to do that is enough
         extra.append(DeletionRequested(grace_period_seconds=0))
         extra.append(DeletionRequested(grace_period_seconds=1))
@@ -284,7 +291,12 @@ def _world(model: Any, *, include_illegal: bool = False) -> list[Any]:
     return out + extra
 
 
-_DISRUPTIONS = frozenset({"DeletionRequested", "Evicted", "NodeLost"})
+def _next_image(image: str) -> str:
+    """Another tag of the same image: ``app:1`` -> ``app:1-next``."""
+    return image + "-next" if image else "next"
+
+
+_DISRUPTIONS = frozenset({"DeletionRequested", "Evicted", "NodeLost", "SpecUpdated"})  # drawn 1 in 8
 
 
 def _preferred(flavour: str, model: Any, ev: Any) -> bool:
@@ -318,8 +330,8 @@ def next_event(
     First a kind of event, then one of that kind, so that no kind crowds out the others.
     Three times in eight an event that moves the pod on through its life (binding, a start, a
     startup or readiness success, a readiness gate set), twice in eight one ``flavour`` leans
-    toward, twice in eight any kind but a disruption (deletion, eviction, node loss), once in
-    eight anything. Without
+    toward, twice in eight any kind but a disruption (deletion, eviction, node loss, a spec
+    update), once in eight anything. Without
     ``include_illegal`` every event is one worth trying (the model may still refuse some); with
     it, some events the model must refuse are mixed in, to exercise
     :class:`~podfsm.errors.IllegalEvent`.

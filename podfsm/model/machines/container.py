@@ -150,6 +150,14 @@ CONTAINER_MACHINE = check_definition(
                 f"{_RT}:startContainer",
             ),
             Row(
+                "ContainerStartFailed",
+                WAITING,
+                TERMINATED,
+                ("kubelet_starts_it",),
+                "The runtime created it but could not start it (StartError, exit 128); the policy decides.",
+                f"{_RT}:startContainer",
+            ),
+            Row(
                 "retry_pull",
                 IMAGE_PULL_BACK_OFF,
                 WAITING,

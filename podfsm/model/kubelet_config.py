@@ -1,0 +1,156 @@
+"""The kubelet's configuration, the part of it that changes a pod's lifecycle.
+
+A pod-independent subset of ``KubeletConfiguration`` (``kubelet.config.k8s.io/v1beta1``), given to
+:func:`podfsm.simulate` (``kubelet_config=``), :class:`~podfsm.model.pod.PodModel` and the CLI
+(``podfsm simulate --kubelet-config FILE``, ``podfsm check --kubelet-config FILE``). Its YAML shape
+is KubeletConfiguration's own, restricted to the fields podfsm reads::
+
+    apiVersion: kubelet.config.k8s.io/v1beta1    # optional
+    kind: KubeletConfiguration                    # optional
+    crashLoopBackOff:
+      maxContainerRestartPeriod: 60s              # Go duration, 1s..300s
+    featureGates:
+      KubeletCrashLoopBackOffMax: true            # beta in v1.35, on by default
+      ReduceDefaultCrashLoopBackOffDecay: false   # alpha in v1.33, off by default
+
+Defaults are v1.35's: crash-loop back-off 10 s doubling to 300 s. The crash-loop back-off's
+initial delay and maximum come from ``newCrashLoopBackOff`` (``pkg/kubelet/kubelet.go``):
+``ReduceDefaultCrashLoopBackOffDecay`` makes them 1 s and 60 s; with
+``KubeletCrashLoopBackOffMax`` the configured ``maxContainerRestartPeriod`` is the maximum, and
+the initial delay when it is smaller. The back-off's 600 s reset does not change.
+
+Any other field, an unknown feature gate, or a value out of range is a
+:class:`~podfsm.errors.ManifestError` naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from podfsm.errors import ManifestError
+
+API_VERSION = "kubelet.config.k8s.io/v1beta1"
+KIND = "KubeletConfiguration"
+
+INITIAL_CRASH_LOOP_BACK_OFF = 10.0  # pkg/kubelet/kubelet.go:initialCrashLoopBackOff
+MAX_CRASH_LOOP_BACK_OFF = 300.0  # MaxCrashLoopBackOff, the default maxContainerRestartPeriod
+REDUCED_INITIAL_CRASH_LOOP_BACK_OFF = 1.0  # reducedInitialCrashLoopBackOff
+REDUCED_MAX_CRASH_LOOP_BACK_OFF = 60.0  # reducedMaxCrashLoopBackOff
+
+# The feature gates podfsm honours, with their v1.35 defaults (pkg/features/kube_features.go).
+FEATURE_GATE_DEFAULTS: Mapping[str, bool] = {
+    "KubeletCrashLoopBackOffMax": True,  # beta since v1.35
+    "ReduceDefaultCrashLoopBackOffDecay": False,  # alpha since v1.33
+}
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(h|ms|m|s)")
+_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def parse_duration(text: Any) -> float:
+    """Seconds in a Go duration (``"1m30s"``, ``"60s"``, ``"500ms"``); ValueError when not one."""
+    if not isinstance(text, str) or not text:
+        raise ValueError(f"not a duration: {text!r} (expected e.g. '60s' or '1m30s')")
+    pos, total = 0, 0.0
+    for m in _DURATION_PART.finditer(text):
+        if m.start() != pos:
+            break
+        total += float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
+        pos = m.end()
+    if pos != len(text):
+        raise ValueError(f"not a duration: {text!r} (expected e.g. '60s' or '1m30s')")
+    return total
+
+
+@dataclass(frozen=True)
+class KubeletConfig:
+    """What podfsm reads of the kubelet's configuration; ``KubeletConfig()`` is v1.35's default."""
+
+    max_container_restart_period: float = MAX_CRASH_LOOP_BACK_OFF  # seconds
+    feature_gates: Mapping[str, bool] = field(default_factory=lambda: dict(FEATURE_GATE_DEFAULTS))
+
+    def enabled(self, gate: str) -> bool:
+        """Whether ``gate`` is on (its v1.35 default unless the configuration sets it)."""
+        return bool(self.feature_gates.get(gate, FEATURE_GATE_DEFAULTS[gate]))
+
+    def crash_loop_back_off(self) -> tuple[float, float]:
+        """(initial delay, maximum) of the crash-loop back-off in seconds (``newCrashLoopBackOff``)."""
+        initial, maximum = INITIAL_CRASH_LOOP_BACK_OFF, MAX_CRASH_LOOP_BACK_OFF
+        if self.enabled("ReduceDefaultCrashLoopBackOffDecay"):
+            initial, maximum = REDUCED_INITIAL_CRASH_LOOP_BACK_OFF, REDUCED_MAX_CRASH_LOOP_BACK_OFF
+        if self.enabled("KubeletCrashLoopBackOffMax"):
+            maximum = self.max_container_restart_period
+            initial = min(initial, maximum)
+        return initial, maximum
+
+
+DEFAULT_KUBELET_CONFIG = KubeletConfig()
+
+
+def parse_kubelet_config(obj: Any, source: str = "<kubelet-config>") -> KubeletConfig:
+    """A :class:`KubeletConfig` from a KubeletConfiguration mapping; ManifestError naming the field."""
+    if obj is None:
+        return DEFAULT_KUBELET_CONFIG
+    if not isinstance(obj, Mapping):
+        raise ManifestError(source, "a kubelet configuration must be a mapping (a KubeletConfiguration)")
+    known = {"apiVersion", "kind", "crashLoopBackOff", "featureGates"}
+    for key in obj:
+        if key not in known:
+            raise ManifestError(
+                source, f"podfsm does not read this field; it reads {', '.join(sorted(known))}", str(key)
+            )
+    if obj.get("apiVersion", API_VERSION) != API_VERSION:
+        raise ManifestError(source, f"expected {API_VERSION!r}, got {obj['apiVersion']!r}", "apiVersion")
+    if obj.get("kind", KIND) != KIND:
+        raise ManifestError(source, f"expected {KIND!r}, got {obj['kind']!r}", "kind")
+    period = MAX_CRASH_LOOP_BACK_OFF
+    clbo = obj.get("crashLoopBackOff")
+    if clbo is not None:
+        if not isinstance(clbo, Mapping) or set(clbo) - {"maxContainerRestartPeriod"}:
+            raise ManifestError(
+                source, "expected a mapping with only maxContainerRestartPeriod", "crashLoopBackOff"
+            )
+        where = "crashLoopBackOff.maxContainerRestartPeriod"
+        if "maxContainerRestartPeriod" in clbo:
+            try:
+                period = parse_duration(clbo["maxContainerRestartPeriod"])
+            except ValueError as exc:
+                raise ManifestError(source, str(exc), where) from None
+            # pkg/kubelet/apis/config/validation: between 1s and 300s
+            if not 1.0 <= period <= MAX_CRASH_LOOP_BACK_OFF:
+                raise ManifestError(source, "must be between 1s and 300s", where)
+    gates = dict(FEATURE_GATE_DEFAULTS)
+    given = obj.get("featureGates")
+    if given is not None:
+        if not isinstance(given, Mapping):
+            raise ManifestError(source, "expected a mapping of gate name to true/false", "featureGates")
+        for name, value in given.items():
+            if name not in FEATURE_GATE_DEFAULTS:
+                raise ManifestError(
+                    source,
+                    f"podfsm honours only {', '.join(sorted(FEATURE_GATE_DEFAULTS))}",
+                    f"featureGates.{name}",
+                )
+            if not isinstance(value, bool):
+                raise ManifestError(source, f"expected true or false, got {value!r}", f"featureGates.{name}")
+            gates[str(name)] = value
+    return KubeletConfig(max_container_restart_period=period, feature_gates=gates)
+
+
+def load_kubelet_config(path: str) -> KubeletConfig:
+    """A :class:`KubeletConfig` from a YAML or JSON file; ManifestError naming the file on error."""
+    import yaml
+
+    from podfsm.loader import read_text
+
+    text, name = read_text(path)
+    try:
+        obj = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
+        raise ManifestError(name, str(getattr(exc, "problem", None) or "not valid YAML"), where) from None
+    return parse_kubelet_config(obj, name)
