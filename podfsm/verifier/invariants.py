@@ -157,7 +157,9 @@ class Transition:
     @cached_property
     def view(self) -> View:
         """The :class:`View` of :attr:`window` the published invariants share."""
-        return View(self.window, self.context.spec)
+        # A spec update (SpecUpdated) is published in the pod's spec: judge by that one, not the manifest's.
+        updated = bool(getattr(self.after, "spec_overrides", ()))
+        return View(self.window, None if updated else self.context.spec)
 
     @cached_property
     def window(self) -> tuple[Observation, ...]:
