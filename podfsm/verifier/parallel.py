@@ -33,7 +33,7 @@ from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
 from podfsm.errors import IllegalEvent
-from podfsm.model.pod import PodModel
+from podfsm.model.pod import PodModel, PodState
 from podfsm.verifier.configurations import Bounds
 from podfsm.verifier.invariants import Context, Invariant, Transition, check
 from podfsm.verifier.store import (
@@ -47,6 +47,7 @@ from podfsm.verifier.store import (
 
 __all__ = [
     "Backend",
+    "ExplorerContext",
     "Job",
     "LocalBackend",
     "Partition",
@@ -75,6 +76,29 @@ def judge(t: Transition, invariants: Sequence[Invariant]) -> Violations:
     return tuple((v.invariant, v.message) for v in check(t, invariants))
 
 
+class ExplorerContext(Context):
+    """A :class:`Context` whose rendered pods are cached by the state object's identity.
+
+    The explorer renders each source state once for all the events it tries from it, and each
+    successor once for the step and the state invariants. ``Context.published`` looks a state up
+    by its hash, which walks the whole nested state every time; here a lookup is ``id`` plus an
+    ``is`` check (the cache holds the state, so its ``id`` is not reused while cached). The pods
+    are the same objects the renderer returned, so every invariant sees what it saw before.
+    """
+
+    def published(self, state: PodState) -> dict[str, Any]:
+        memo = self._rendered
+        got = memo.get(id(state))
+        if got is not None and got[0] is state:
+            pod: dict[str, Any] = got[1]
+            return pod
+        if len(memo) >= 4096:
+            memo.clear()
+        pod = self.render(state)
+        memo[id(state)] = (state, pod)
+        return pod
+
+
 @dataclass(frozen=True)
 class Job:
     """Everything a partition needs to expand states of one pod (picklable with cloudpickle for Ray)."""
@@ -101,7 +125,7 @@ class Partition:
         self.number = number
         self.n = job.partitions
         self.model = job.factory(job.manifest)
-        self.ctx = Context.of(self.model)
+        self.ctx: Context = ExplorerContext.of(self.model)
         self.catalogue = EventCatalogue(self.model, job.bounds)
         self.keys = KeyBuilder(self.ctx.containers, restart_cap=job.restart_cap, symmetry=job.symmetry)
         self.fingerprint = portable_fingerprint if job.portable else fingerprint
@@ -115,7 +139,7 @@ class Partition:
         self._source: Iterator[tuple[int, bytes]] = iter(())
         self._emitted: set[int] = set()
         self.spilled = 0  # bytes spilled by the levels done
-        self._held: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
+        self._held: dict[tuple[int, int], Transition] = {}
 
     def _budget(self) -> int | None:
         limit = self.job.memory_limit
@@ -210,7 +234,8 @@ class Partition:
                         model.restore(source)
                 continue
             transitions += 1
-            stepped = judge(Transition(ctx, source, ev, after), self.step_invs) if self.step_invs else ()
+            step = Transition(ctx, source, ev, after)
+            stepped = judge(step, self.step_invs) if self.step_invs else ()
             if max_restarts is not None and any(c.restart_count > max_restarts for c in after.containers):
                 pruned += 1
                 if stepped:
@@ -222,7 +247,7 @@ class Partition:
                         items.append((code, stepped, None))
                 else:
                     emitted.add(fp)
-                    held[index, code] = (source, ev, after)
+                    held[index, code] = step  # its rendered pods and view serve the state invariants
                     items.append((code, stepped, fp))
             model.restore(source)
         return (index, transitions, refused, pruned, items)
@@ -230,12 +255,12 @@ class Partition:
     def finish(self, new: Sequence[tuple[int, int]]) -> list[tuple[bytes, Violations]]:
         """For each new state (source number, candidate position) of the last ``expand``, in order:
         the state encoded and its state-invariant violations. Forgets the rest of that batch."""
-        held, ctx, invs = self._held, self.ctx, self.state_invs
+        held, invs = self._held, self.state_invs
         out: list[tuple[bytes, Violations]] = []
         for where in new:
-            source, ev, after = held[where]
-            seen = judge(Transition(ctx, source, ev, after), invs) if invs else ()
-            out.append((encode_state(after), seen))
+            step = held[where]
+            seen = judge(step, invs) if invs else ()
+            out.append((encode_state(step.after), seen))
         held.clear()
         return out
 
