@@ -43,8 +43,10 @@ if __package__ in (None, ""):
 
 from podfsm.errors import IllegalEvent
 from podfsm.model.pod import PodModel
+from podfsm.verifier import parallel
 from podfsm.verifier.explorer import STANDARD_CONFIGURATIONS, EventCatalogue, KeyBuilder, explore
-from podfsm.verifier.store import Trace, fingerprint
+from podfsm.verifier.invariants import Context, Transition
+from podfsm.verifier.store import Trace, encode_state, fingerprint
 
 NAME = "explorer"
 MATRIX_TARGET_S = 60.0
@@ -60,6 +62,90 @@ QUICK_CONFIGURATIONS = ("always-1c", "onfailure-1c", "never-1c", "never-1c-probe
 QUICK_STATE_CAP = 5_000
 QUICK_BUDGET_S = 30.0
 QUICK_MEMORY_CONFIGURATION = "always-1c"
+# The expansion before and after its cuts, on configurations of each shape (CPU seconds, one run).
+EXPANSION_CONFIGURATIONS = (
+    "always-1c-probes",
+    "never-2i-1s-2c-probes",
+    "always-3c",
+    "onfailure-1s-1c-probes",
+)
+QUICK_EXPANSION_CONFIGURATIONS = ("always-1c", "never-1c-probes")
+EXPANSION_TARGET = 2.0
+
+
+class ReferencePartition(parallel.Partition):
+    """The expansion as it was before its cuts (issue 15, item 2), the baseline of ``expansion``.
+
+    Every pod is rendered afresh (metadata and spec copied from the manifest), the render cache
+    is looked up by the state's hash, and a new state's state invariants are judged on a new
+    :class:`Transition`, which renders and parses the pods again.
+    """
+
+    def __init__(self, job: parallel.Job, number: int) -> None:
+        super().__init__(job, number)
+        del self.model.shared_render_parts  # type: ignore[attr-defined]
+        self.ctx = Context.of(self.model)
+
+    def finish(self, new: Any) -> list[tuple[bytes, parallel.Violations]]:
+        held, ctx, invs = self._held, self.ctx, self.state_invs
+        out: list[tuple[bytes, parallel.Violations]] = []
+        for where in new:
+            step = held[where]
+            fresh = Transition(ctx, step.before, step.event, step.after)
+            seen = parallel.judge(fresh, invs) if invs else ()
+            out.append((encode_state(step.after), seen))
+        held.clear()
+        return out
+
+
+def _cpu_explore(conf: Any) -> tuple[tuple[int, int, tuple[str, ...]], float]:
+    gc.collect()
+    before = time.process_time()
+    result = explore(conf.manifest, name=conf.name)
+    spent = time.process_time() - before
+    return (result.states, result.transitions, tuple(v.invariant for v in result.violations)), spent
+
+
+def expansion(names: tuple[str, ...]) -> dict[str, Any]:
+    """CPU seconds per state of the reference expansion against the current one, in this process.
+
+    Each configuration is explored on one worker with :class:`ReferencePartition`, then with
+    :class:`~podfsm.verifier.parallel.Partition`; both must give the same counts and verdicts.
+    """
+    by_name = {c.name: c for c in STANDARD_CONFIGURATIONS}
+    rows: list[dict[str, Any]] = []
+    for name in names:
+        conf = by_name[name]
+        original = parallel.Partition
+        parallel.Partition = ReferencePartition  # type: ignore[misc]
+        try:
+            old, old_s = _cpu_explore(conf)
+        finally:
+            parallel.Partition = original  # type: ignore[misc]
+        new, new_s = _cpu_explore(conf)
+        rows.append(
+            {
+                "configuration": name,
+                "states": new[0],
+                "same": old == new,
+                "baseline_cpu_s": round(old_s, 3),
+                "cpu_s": round(new_s, 3),
+                "states_per_cpu_s": round(new[0] / new_s, 1) if new_s > 0 else 0.0,
+                "baseline_states_per_cpu_s": round(old[0] / old_s, 1) if old_s > 0 else 0.0,
+            }
+        )
+    old_total = sum(r["baseline_cpu_s"] for r in rows)
+    new_total = sum(r["cpu_s"] for r in rows)
+    states = sum(r["states"] for r in rows)
+    return {
+        "rows": rows,
+        "same": all(r["same"] for r in rows),
+        "states": states,
+        "baseline_states_per_cpu_s": round(states / old_total, 1) if old_total > 0 else 0.0,
+        "states_per_cpu_s": round(states / new_total, 1) if new_total > 0 else 0.0,
+        "speedup": round(old_total / new_total, 3) if new_total > 0 else 0.0,
+        "target": EXPANSION_TARGET,
+    }
 
 
 def growth(rows: list[dict[str, Any]]) -> tuple[float | None, float | None]:
@@ -195,6 +281,7 @@ def run(quick: bool = False) -> dict[str, Any]:
     ]
     by_name = {c.name: c for c in STANDARD_CONFIGURATIONS}
     memory = bytes_per_state(by_name[QUICK_MEMORY_CONFIGURATION if quick else MEMORY_CONFIGURATION].manifest)
+    cuts = expansion(QUICK_EXPANSION_CONFIGURATIONS if quick else EXPANSION_CONFIGURATIONS)
     return {
         "name": NAME,
         "configurations": len(configurations),
@@ -222,6 +309,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         "same_counts": same,
         "memory": memory,
         "bytes_target": BYTES_TARGET,
+        "expansion": cuts,
         "rows": rows,
     }
 

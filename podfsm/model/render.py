@@ -106,21 +106,41 @@ def _copy(obj: Any, memo: dict[int, Any]) -> Any:
 def render(model: PodModel, s: PodState) -> dict[str, Any]:
     """The pod object for snapshot ``s`` of ``model``."""
     manifest = model.manifest
-    meta = _copy(manifest.get("metadata") or {}, {})
-    meta.setdefault("name", model.spec.name)
-    meta.setdefault("namespace", model.spec.namespace)
-    meta.setdefault("uid", model.uid)
-    # metav1.Time writes UTC with a Z, to the second: an input offset (-10:00) is converted
-    meta["creationTimestamp"] = model.time(0.0)
-    if s.deletion_at is not None:
-        meta["deletionTimestamp"] = model.time(s.deletion_at)
-        meta["deletionGracePeriodSeconds"] = s.deletion_grace
-    spec = _copy(manifest.get("spec") or {}, {})
-    if s.bound and s.node:
-        spec["nodeName"] = s.node
-    if not s.gated and spec.get("schedulingGates"):
-        del spec["schedulingGates"]
-    images = _apply_updates(spec, s)
+    # A reader that never mutates what it is given (the explorer) may share metadata and spec
+    # between the pods it renders: ``model.shared_render_parts``, a dict, holds them by the fields
+    # of ``s`` they depend on. Without it (the default) every pod is a fresh object.
+    shared: dict[Any, Any] | None = getattr(model, "shared_render_parts", None)
+    meta_key = (s.deletion_at, s.deletion_grace)
+    meta = None if shared is None else shared.get(meta_key)
+    if meta is None:
+        meta = _copy(manifest.get("metadata") or {}, {})
+        meta.setdefault("name", model.spec.name)
+        meta.setdefault("namespace", model.spec.namespace)
+        meta.setdefault("uid", model.uid)
+        # metav1.Time writes UTC with a Z, to the second: an input offset (-10:00) is converted
+        meta["creationTimestamp"] = model.time(0.0)
+        if s.deletion_at is not None:
+            meta["deletionTimestamp"] = model.time(s.deletion_at)
+            meta["deletionGracePeriodSeconds"] = s.deletion_grace
+        if shared is not None:
+            if len(shared) >= 1024:
+                shared.clear()
+            shared[meta_key] = meta
+    spec_key = ("spec", s.bound, s.node, s.gated, s.spec_overrides)
+    got = None if shared is None else shared.get(spec_key)
+    if got is None:
+        spec = _copy(manifest.get("spec") or {}, {})
+        if s.bound and s.node:
+            spec["nodeName"] = s.node
+        if not s.gated and spec.get("schedulingGates"):
+            del spec["schedulingGates"]
+        images = _apply_updates(spec, s)
+        if shared is not None:
+            if len(shared) >= 1024:
+                shared.clear()
+            shared[spec_key] = (spec, images)
+    else:
+        spec, images = got
     status: dict[str, Any] = {"phase": str(s.phase)}
     if s.pod_reason:
         status["reason"] = str(s.pod_reason)

@@ -15,6 +15,7 @@ from podfsm.errors import ManifestError
 __all__ = [
     "BOUNDS_ANNOTATION",
     "FEATURE_CONFIGURATIONS",
+    "ORDINARY_POD",
     "STANDARD_CONFIGURATIONS",
     "UNBOUNDED",
     "Bounds",
@@ -283,3 +284,24 @@ STANDARD_CONFIGURATIONS: tuple[Configuration, ...] = (
 )
 """The standard matrix (every shape x (without, with probes) x restart policy), then
 :data:`FEATURE_CONFIGURATIONS`."""
+
+ORDINARY_POD = Configuration(
+    "ordinary",
+    {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "ordinary", "namespace": "default"},
+        "spec": {
+            "restartPolicy": "Always",
+            "initContainers": [{"name": "init", "image": "busybox"}],
+            "containers": [
+                {"name": "app", "image": "nginx", "readinessProbe": {"httpGet": {"path": "/", "port": 80}}},
+                {"name": "side", "image": "nginx"},
+            ],
+        },
+    },
+    "the ordinary pod of issue 15: an init container, an app container with a readiness probe and a "
+    "second app container, restartPolicy Always, no bounds",
+)
+"""The pod people write (issue 15), under the default (empty) bounds. Not in the standard matrix:
+its space is far larger (docs/performance.md, "The ordinary pod")."""

@@ -125,6 +125,8 @@ class Partition:
         self.number = number
         self.n = job.partitions
         self.model = job.factory(job.manifest)
+        # The invariants only read the pods: let the renderer share metadata and spec between them.
+        self.model.shared_render_parts = {}  # type: ignore[attr-defined]
         self.ctx: Context = ExplorerContext.of(self.model)
         self.catalogue = EventCatalogue(self.model, job.bounds)
         self.keys = KeyBuilder(self.ctx.containers, restart_cap=job.restart_cap, symmetry=job.symmetry)
