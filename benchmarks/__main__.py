@@ -163,6 +163,15 @@ def _explorer(r: dict[str, Any]) -> list[Row]:
             r["memory"]["ratio"],
             r["bytes_target"],
         ),
+        Row(
+            f"explorer: expansion, {len(r['expansion']['rows'])} configurations, states per CPU second",
+            f"before the cuts: {r['expansion']['baseline_states_per_cpu_s']:,.0f}",
+            f"now: {r['expansion']['states_per_cpu_s']:,.0f}"
+            + ("" if r["expansion"]["same"] else "; COUNTS OR VERDICTS DIFFER"),
+            f"{r['expansion']['speedup']:.2f}x",
+            f">= {r['expansion']['target']:g}x",
+            r["expansion"]["same"] and r["expansion"]["speedup"] >= r["expansion"]["target"],
+        ),
     ]
 
 

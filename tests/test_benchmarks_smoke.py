@@ -101,6 +101,9 @@ def test_explorer_rows_cover_the_configurations() -> None:
     assert result["same_counts"] is True  # the workers' run found the same states
     memory = result["memory"]
     assert 0 < memory["bytes_per_state"] < memory["baseline_bytes_per_state"]
+    cuts = result["expansion"]  # the expansion before its cuts against now: same counts and verdicts
+    assert cuts["same"] is True and cuts["states"] > 0
+    assert cuts["baseline_states_per_cpu_s"] > 0 and cuts["states_per_cpu_s"] > 0
 
 
 def test_command_prints_the_table_and_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
