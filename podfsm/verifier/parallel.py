@@ -77,26 +77,30 @@ def judge(t: Transition, invariants: Sequence[Invariant]) -> Violations:
 
 
 class ExplorerContext(Context):
-    """A :class:`Context` whose rendered pods are cached by the state object's identity.
+    """A :class:`Context` that keeps the last two pods it rendered, found by the state object's identity.
 
-    The explorer renders each source state once for all the events it tries from it, and each
-    successor once for the step and the state invariants. ``Context.published`` looks a state up
-    by its hash, which walks the whole nested state every time; here a lookup is ``id`` plus an
-    ``is`` check (the cache holds the state, so its ``id`` is not reused while cached). The pods
-    are the same objects the renderer returned, so every invariant sees what it saw before.
+    The explorer asks for the source state's pod once for every event it tries from it (each
+    successor's pod is kept by the :class:`Transition` that judged it, which the state invariants
+    reuse). ``Context.published`` looks a state up by its hash, which walks the whole nested state
+    every time; here a lookup is an ``is`` check. The pod is the object the renderer returned, so
+    every invariant sees what it saw before.
     """
 
     def published(self, state: PodState) -> dict[str, Any]:
         memo = self._rendered
-        got = memo.get(id(state))
-        if got is not None and got[0] is state:
-            pod: dict[str, Any] = got[1]
-            return pod
-        if len(memo) >= 4096:
-            memo.clear()
-        pod = self.render(state)
-        memo[id(state)] = (state, pod)
-        return pod
+        recent = memo.get(None)  # the two pods asked for last, most recent first
+        if recent is None:
+            recent = memo[None] = []
+        for i, (known, pod) in enumerate(recent):
+            if known is state:
+                if i:
+                    recent.reverse()
+                found: dict[str, Any] = pod
+                return found
+        rendered = self.render(state)
+        recent.insert(0, (state, rendered))
+        del recent[2:]
+        return rendered
 
 
 @dataclass(frozen=True)
