@@ -1003,6 +1003,12 @@ class PodModel:
         threshold = probe.success_threshold if success else probe.failure_threshold
         if run < threshold:
             return
+        if not success and ev.probe is not ProbeKind.READINESS and self.stopping:
+            # The pod is being killed (computePodActions' keepCount 0, an eviction, the deadline):
+            # the pod worker waits inside killPodWithSyncResult until every container is stopped,
+            # so a failed liveness or startup probe acts on nothing; a sidecar waiting for its
+            # turn is stopped in that turn (kuberuntime_termination_order.go), never restarted.
+            return
         # A recorded result triggers a sync of the pod (kubelet.go syncLoopIteration, handleProbeSync):
         # the status is generated, then a failed liveness or startup probe kills the container.
         self._sync()
