@@ -315,3 +315,626 @@ def test_sidecar_not_probed_nor_restarted_while_the_regular_container_is_in_pre_
     assert _illegal(m, start("restartable-init-1"))
     assert status_of(m, "restartable-init-1")["restartCount"] == 0
     assert m.phase == "Succeeded"
+
+
+@pytest.mark.parametrize("during", ("running", "initialization"))
+def test_completed_init_container_image_update_restarts_nothing(during: str) -> None:
+    """ "the init container is updated with a new image" / "should not restart init container when
+    updated with a new image after finishing" and "should not restart the init container if the
+    image is updated during initialization" (the update lands once the pod runs): the completed
+    init container stays terminated with exit 0, restartCount 0 and its old image in the status
+    (convertToAPIContainerStatuses: the status shows the runtime container's image)."""
+    m = run(
+        pod("Always", c("regular-1"), inits=(c("init-1"),)),
+        SCHED,
+        start("init-1"),
+        wait(1),
+        exit_("init-1", 0),
+    )
+    m.apply(start("regular-1"))
+    m.apply(image("init-1", NEW))
+    m.apply(wait(30))
+    cs = status_of(m, "init-1")
+    assert cs["state"]["terminated"]["exitCode"] == 0 and cs["restartCount"] < 1 and cs["image"] != NEW
+    assert _illegal(m, start("init-1"))
+    assert state_of(m, "regular-1") == "running"
+
+
+def test_init_container_image_update_during_termination_restarts_nothing() -> None:
+    """ "the init container is updated with a new image" / "should not restart the init container if
+    the image is updated during termination": deleted, then updated, the completed init container
+    is not restarted and keeps its image; the pod ends when regular-1 exits."""
+    m = run(pod("Never", c("regular-1"), inits=(c("init-1"),)), SCHED, start("init-1"), exit_("init-1", 0))
+    m.apply(start("regular-1"))
+    m.apply(delete())
+    m.apply(image("init-1", NEW))
+    m.apply(wait(15))
+    cs = status_of(m, "init-1")
+    assert cs["restartCount"] == 0 and cs["image"] != NEW
+    m.apply(exit_("regular-1", 1))
+    assert m.phase == "Failed"
+
+
+# -- Containers Lifecycle with restartable init containers (sidecars) ---------------------------
+
+
+def test_init_containers_and_sidecars_interleaved_on_a_never_pod() -> None:
+    """ "using a Pod with restartPolicy=Never, three init container and two restartable init
+    containers": "should finish and produce log" (Succeeded), "should run the first init container
+    to completion before starting first restartable init container", "... first init container and
+    first restartable init container together" (restartable-init-1 runs while init-2 runs), "should
+    run second init container to completion before starting second restartable init container",
+    "should start second restartable init container before third init container", "should run both
+    restartable init containers and third init container together", "should run third init
+    container to completion before starting regular container", "should run both restartable init
+    containers and a regular container together"."""
+    inits = (c("init-1"), side("restartable-init-1"), c("init-2"), side("restartable-init-2"), c("init-3"))
+    m = run(pod("Never", c("regular-1"), inits=inits), SCHED)
+    assert _illegal(m, start("restartable-init-1"))
+    m.apply(start("init-1"))
+    m.apply(exit_("init-1", 0))
+    assert _illegal(m, start("init-2"))
+    m.apply(start("restartable-init-1"))
+    m.apply(start("init-2"))
+    assert _illegal(m, start("restartable-init-2"))
+    m.apply(exit_("init-2", 0))
+    assert _illegal(m, start("init-3"))
+    m.apply(start("restartable-init-2"))
+    m.apply(start("init-3"))
+    assert {
+        n: state_of(m, n) for n in ("restartable-init-1", "restartable-init-2", "init-3")
+    } == dict.fromkeys(("restartable-init-1", "restartable-init-2", "init-3"), "running")
+    assert _illegal(m, start("regular-1"))
+    m.apply(exit_("init-3", 0))
+    m.apply(start("regular-1"))
+    assert {n: state_of(m, n) for n in ("restartable-init-1", "restartable-init-2")} == dict.fromkeys(
+        ("restartable-init-1", "restartable-init-2"), "running"
+    )
+    m.apply(exit_("regular-1", 0))
+    m.apply(exit_("restartable-init-2", 0))
+    m.apply(exit_("restartable-init-1", 0))
+    assert m.phase == "Succeeded"
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_sidecar_image_update_during_initialization(policy: str) -> None:
+    """ "initializing an init container after a restartable init container" / "Should begin
+    initializing the pod" (Always, OnFailure, Never): while init-2 runs (Pending), the image of
+    restartable-init-1 changes; it is restarted with the new image (running, restartCount above 0);
+    init-1 and init-2 are not restarted; restartable-init-2 and regular-1 never start. Under Never,
+    init-2 then fails: the pod fails and init-2 exits before restartable-init-1 (reverse order)."""
+    inits = (c("init-1"), side("restartable-init-1"), c("init-2"), side("restartable-init-2"))
+    m = run(pod(policy, c("regular-1"), inits=inits), SCHED, start("init-1"), exit_("init-1", 0))
+    m.apply(start("restartable-init-1"))
+    m.apply(start("init-2"))
+    assert m.phase == "Pending" and state_of(m, "init-2") == "running"
+    m.apply(image("restartable-init-1", NEW))
+    m.apply(wait(5))
+    m.apply(exit_("restartable-init-1", 0))
+    m.apply(start("restartable-init-1"))
+    cs = status_of(m, "restartable-init-1")
+    assert state_of(m, "restartable-init-1") == "running" and cs["restartCount"] > 0 and cs["image"] == NEW
+    assert status_of(m, "init-1")["restartCount"] == 0 and status_of(m, "init-2")["restartCount"] == 0
+    assert _illegal(m, start("restartable-init-2")) and _illegal(m, start("regular-1"))
+    if policy == "Never":
+        m.apply(wait(25))
+        m.apply(exit_("init-2", 1))
+        assert m.by_name["restartable-init-1"].state == "Killing"
+        m.apply(exit_("restartable-init-1", 0))
+        assert m.phase == "Failed"
+        assert state_of(m, "restartable-init-2") == "waiting" and state_of(m, "regular-1") == "waiting"
+
+
+@pytest.mark.parametrize("policy", ("Never", "OnFailure"))
+def test_pod_with_a_sidecar_running_continuously(policy: str) -> None:
+    """ "a restartable init container runs continuously" (restartPolicy Never and OnFailure):
+    "should complete a Pod successfully and produce log", "should not restart a restartable init
+    container", "should run a regular container to completion": regular-1 exits 0, the sidecar is
+    stopped (not restarted) and the pod is Succeeded."""
+    m = run(pod(policy, c("regular-1"), inits=(side("restartable-init-1"),)), SCHED)
+    m.apply(start("restartable-init-1"))
+    m.apply(start("regular-1"))
+    m.apply(wait(1))
+    m.apply(exit_("regular-1", 0))
+    assert m.by_name["restartable-init-1"].state == "Killing"
+    m.apply(exit_("restartable-init-1", 0))
+    assert m.phase == "Succeeded" and status_of(m, "restartable-init-1")["restartCount"] == 0
+
+
+def test_always_pod_with_a_sidecar_running_continuously() -> None:
+    """ "using a restartable init container in a Pod with restartPolicy=Always / a restartable init
+    container runs continuously": "should keep running a Pod continuously and produce log" (the
+    regular container restarts: restartCount reaches 2), "should not restart a restartable init
+    container", "should start a regular container"."""
+    m = run(pod("Always", c("regular-1"), inits=(side("restartable-init-1"),)), SCHED)
+    m.apply(start("restartable-init-1"))
+    for i in range(3):
+        m.apply(start("regular-1"))
+        m.apply(wait(1))
+        m.apply(exit_("regular-1", 0))
+        m.apply(wait(10 * i))
+    m.apply(start("regular-1"))
+    assert status_of(m, "regular-1")["restartCount"] >= 2 and m.phase == "Running"
+    assert status_of(m, "restartable-init-1")["restartCount"] == 0
+    assert state_of(m, "restartable-init-1") == "running"
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_sidecar_image_update_restarts_only_it(policy: str) -> None:
+    """ "a restartable init container runs continuously" / "should restart when updated with a new
+    image" (Never, OnFailure, Always): restartable-init-1 runs again with the new image;
+    regular-1 and restartable-init-2 are not restarted."""
+    inits = (side("restartable-init-1"), side("restartable-init-2"))
+    m = run(
+        pod(policy, c("regular-1"), inits=inits),
+        SCHED,
+        start("restartable-init-1"),
+        start("restartable-init-2"),
+    )
+    m.apply(start("regular-1"))
+    m.apply(image("restartable-init-1", NEW))
+    m.apply(exit_("restartable-init-1", 0))
+    m.apply(start("restartable-init-1"))
+    cs = status_of(m, "restartable-init-1")
+    assert state_of(m, "restartable-init-1") == "running" and cs["image"] == NEW
+    assert status_of(m, "regular-1")["restartCount"] == 0
+    assert status_of(m, "restartable-init-2")["restartCount"] == 0
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_sidecar_with_a_bad_image(policy: str) -> None:
+    """ "a restartable init container fails to start because of a bad image" (the pod is Never in
+    all three upstream contexts; played here under each policy): "should mark a Pod as failed and
+    produce log" (it waits for ImagePullBackOff), "should not start a restartable init container",
+    "should not start a regular container": the pod stays Pending."""
+    m = run(pod(policy, c("regular-1"), inits=(side("restartable-init-1"),)), SCHED)
+    _pull_fails_until_back_off(m, "restartable-init-1")
+    assert m.phase == "Pending" and _status(m) == "Init:ImagePullBackOff"
+    assert _illegal(m, start("regular-1"))
+    assert state_of(m, "regular-1") == "waiting"
+
+
+@pytest.mark.parametrize("code", (0, 1))
+@pytest.mark.parametrize("policy", POLICIES)
+def test_sidecar_exiting_continuously_is_restarted(policy: str, code: int) -> None:
+    """ "a restartable init container starts and exits with exit code 0 continuously" (and "... 1
+    ..."), restartPolicy Never, OnFailure, Always: "should restart a restartable init container
+    before the regular container started" and "... after the regular container started", "should
+    run a regular container to completion" / "should start a regular container", "should complete a
+    Pod successfully" (Never, OnFailure) or "should keep running a Pod continuously" (Always): the
+    sidecar is restarted whatever its exit code and the pod policy; the pod's phase follows the
+    regular container only."""
+    m = run(pod(policy, c("regular-1"), inits=(side("restartable-init-1"), c("init-1"))), SCHED)
+    m.apply(start("restartable-init-1"))
+    m.apply(start("init-1"))
+    m.apply(wait(5))
+    m.apply(exit_("restartable-init-1", code))
+    m.apply(start("restartable-init-1"))  # restarted before the regular container started
+    m.apply(exit_("init-1", 0))
+    m.apply(start("regular-1"))
+    m.apply(wait(5))
+    m.apply(exit_("restartable-init-1", code))
+    m.apply(wait(10))
+    m.apply(start("restartable-init-1"))  # and after
+    assert status_of(m, "restartable-init-1")["restartCount"] == 2
+    m.apply(wait(50))
+    m.apply(exit_("regular-1", 0))
+    if policy == "Always":
+        m.apply(start("regular-1"))
+        assert m.phase == "Running" and status_of(m, "regular-1")["restartCount"] == 1
+    else:
+        assert m.by_name["restartable-init-1"].state == "Killing"
+        m.apply(exit_("restartable-init-1", 0))
+        assert m.phase == "Succeeded"
+
+
+def test_init_container_failing_before_a_sidecar() -> None:
+    """ "an Init container before restartable init container fails" (Never): "should mark a Pod as
+    failed and produce log", "should mark an Init container as failed", "should not start
+    restartable init container"."""
+    m = run(pod("Never", c("regular-1"), inits=(c("init-1"), side("restartable-init-1"))), SCHED)
+    m.apply(start("init-1"))
+    m.apply(wait(1))
+    m.apply(exit_("init-1", 1))
+    assert m.phase == "Failed" and status_of(m, "init-1")["state"]["terminated"]["exitCode"] == 1
+    assert _illegal(m, start("restartable-init-1"))
+    assert state_of(m, "restartable-init-1") == "waiting"
+
+
+def test_init_container_failing_after_a_sidecar() -> None:
+    """ "an Init container after restartable init container fails" (Never): "should mark a Pod as
+    failed and produce log", "should mark an Init container as failed", "should be running
+    restartable init container and a failed Init container in parallel": init-1 runs and fails
+    while the sidecar runs; the pod fails and the sidecar is stopped, not restarted."""
+    m = run(pod("Never", c("regular-1"), inits=(side("restartable-init-1"), c("init-1"))), SCHED)
+    m.apply(start("restartable-init-1"))
+    m.apply(start("init-1"))
+    assert state_of(m, "restartable-init-1") == "running" and state_of(m, "init-1") == "running"
+    m.apply(wait(1))
+    m.apply(exit_("init-1", 1))
+    m.apply(exit_("restartable-init-1", 1))
+    assert m.phase == "Failed" and status_of(m, "init-1")["state"]["terminated"]["exitCode"] == 1
+    assert _illegal(m, start("restartable-init-1"))
+
+
+def _crash_init(m, name: str, times: int) -> None:  # type: ignore[no-untyped-def]
+    for i in range(times):
+        m.apply(start(name))
+        m.apply(wait(1))
+        m.apply(exit_(name, 1))
+        m.apply(wait(10 * 2**i))
+
+
+@pytest.mark.parametrize("policy", ("OnFailure", "Always"))
+def test_init_container_failing_before_a_sidecar_keeps_the_pod_pending(policy: str) -> None:
+    """ "an Init container before restartable init container continuously fails" (OnFailure,
+    Always): "should continuously run Pod keeping it Pending" (restartCount reaches 3), "should
+    have Init container restartCount greater than 0", "should not start restartable init
+    container"."""
+    m = run(pod(policy, c("regular-1"), inits=(c("init-1"), side("restartable-init-1"))), SCHED)
+    _crash_init(m, "init-1", 4)
+    assert m.phase == "Pending" and status_of(m, "init-1")["restartCount"] >= 3
+    assert _illegal(m, start("restartable-init-1"))
+    assert _status(m) == "Init:CrashLoopBackOff"
+
+
+@pytest.mark.parametrize("policy", ("OnFailure", "Always"))
+def test_init_container_failing_after_a_sidecar_keeps_the_pod_pending(policy: str) -> None:
+    """ "an Init container after restartable init container fails" (OnFailure, Always): "should
+    continuously run Pod keeping it Pending", "should have Init container restartCount greater
+    than 0", "should be running restartable init container and a failed Init container in
+    parallel". Upstream waits for InitContainerStatuses[0] (the sidecar, whose own command exits 1
+    after 5 s) to reach restartCount 3; both containers crash and restart, the pod stays Pending."""
+    m = run(pod(policy, c("regular-1"), inits=(side("restartable-init-1"), c("init-1"))), SCHED)
+    m.apply(start("restartable-init-1"))
+    for i in range(4):
+        m.apply(start("init-1"))
+        assert state_of(m, "restartable-init-1") == "running"  # together
+        m.apply(wait(1))
+        m.apply(exit_("init-1", 1))
+        m.apply(wait(4))
+        m.apply(exit_("restartable-init-1", 1))
+        m.apply(wait(10 * 2**i))
+        m.apply(start("restartable-init-1"))
+    assert m.phase == "Pending"
+    assert (
+        status_of(m, "restartable-init-1")["restartCount"] >= 3 and status_of(m, "init-1")["restartCount"] > 0
+    )
+
+
+def test_sidecars_start_one_after_another_behind_their_startup_probes() -> None:
+    """ "running restartable init containers with startup probes" / "should launch restartable init
+    containers serially considering the startup probe": restartable-init-2 starts only once the
+    startup probe of restartable-init-1 succeeded, regular-1 only once restartable-init-2's did."""
+    inits = (
+        side("restartable-init-1", startupProbe=probe()),
+        side("restartable-init-2", startupProbe=probe()),
+    )
+    m = run(pod("Never", c("regular-1"), inits=inits), SCHED, start("restartable-init-1"))
+    assert _illegal(m, start("restartable-init-2"))
+    m.apply(wait(10))
+    m.apply(result("restartable-init-1", "startup", True))
+    m.apply(start("restartable-init-2"))
+    assert _illegal(m, start("regular-1"))
+    m.apply(wait(10))
+    m.apply(result("restartable-init-2", "startup", True))
+    m.apply(start("regular-1"))
+    m.apply(exit_("regular-1", 0))
+    m.apply(exit_("restartable-init-2", 0))
+    m.apply(exit_("restartable-init-1", 0))
+    assert m.phase == "Succeeded"
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize("kind", ("startup", "liveness"))
+def test_sidecar_image_update_after_a_probe_kill(policy: str, kind: str) -> None:
+    """ "the image is updated after the restartable init container's startup probe fails" and "A
+    restartable init container has its image changed after its liveness probe fails" / "should
+    update the image" (Never, OnFailure, Always): restartable-init-2's probe (initial delay,
+    failureThreshold 1) kills it, it restarts (restartCount 1); after the image update it runs
+    the new image (restartCount above 1). With a failing startup probe the pod stays Pending and
+    regular-1 never starts; with a failing liveness probe regular-1 started and is not restarted
+    (Always: it exits 0 after 5 s and is restarted); restartable-init-1 is never restarted."""
+    delay = 20 if kind == "startup" else 10
+    p = probe(initialDelaySeconds=delay, failureThreshold=1)
+    inits = (side("restartable-init-1"), side("restartable-init-2", **{f"{kind}Probe": p}))
+    m = run(
+        pod(policy, c("regular-1"), inits=inits),
+        SCHED,
+        start("restartable-init-1"),
+        start("restartable-init-2"),
+    )
+    if kind == "liveness":
+        m.apply(start("regular-1"))
+    m.apply(wait(delay))
+    m.apply(result("restartable-init-2", kind, False))
+    m.apply(exit_("restartable-init-2", 137, signal=15))
+    m.apply(start("restartable-init-2"))
+    assert status_of(m, "restartable-init-2")["restartCount"] == 1
+    m.apply(image("restartable-init-2", NEW))
+    m.apply(exit_("restartable-init-2", 137, signal=15))
+    m.apply(start("restartable-init-2"))
+    cs = status_of(m, "restartable-init-2")
+    assert cs["image"] == NEW and cs["restartCount"] > 1
+    assert status_of(m, "restartable-init-1")["restartCount"] == 0
+    if kind == "startup":
+        assert m.phase == "Pending" and _illegal(m, start("regular-1"))
+    else:
+        assert state_of(m, "regular-1") == "running" and status_of(m, "regular-1")["restartCount"] == 0
+
+
+def test_sidecar_startup_probe_kill_holds_back_the_regular_container() -> None:
+    """ "using a PreStop hook" / "should call the container's preStop hook and not launch next
+    container if the restartable init container's startup probe fails" (Always): each startup
+    failure kills restartable-init-1 through its preStop hook (Killing) and it restarts
+    (restartCount reaches 2); the pod stays Pending and regular-1 never starts."""
+    hook = {"preStop": {"exec": {"command": ["sh", "-c", "sleep 1"]}}}
+    sidecar = side(
+        "restartable-init-1", lifecycle=hook, startupProbe=probe(initialDelaySeconds=5, failureThreshold=1)
+    )
+    m = run(pod("Always", c("regular-1"), inits=(sidecar,)), SCHED)
+    for i in range(3):
+        m.apply(start("restartable-init-1"))
+        m.apply(wait(5))
+        m.apply(result("restartable-init-1", "startup", False))
+        assert m.by_name["restartable-init-1"].state == "Killing"
+        assert _illegal(m, start("regular-1"))
+        m.apply(wait(1))
+        m.apply(exit_("restartable-init-1", 0))
+        m.apply(wait(10 * 2**i))
+    assert status_of(m, "restartable-init-1")["restartCount"] >= 2 and m.phase == "Pending"
+    assert state_of(m, "regular-1") == "waiting"
+
+
+def test_sidecar_liveness_kill_restarts_it_and_the_regular_container_runs() -> None:
+    """ "running restartable init containers with liveness probes" / "should call the container's
+    preStop hook and start the next container if the restartable init container's liveness probe
+    fails" (Always): the liveness kill goes through the preStop hook and restarts the sidecar
+    (restartCount reaches 2); regular-1 starts, exits 0 after 1 s and is restarted (restartCount
+    reaches 1)."""
+    hook = {"preStop": {"exec": {"command": ["sh", "-c", "sleep 1"]}}}
+    sidecar = side(
+        "restartable-init-1", lifecycle=hook, livenessProbe=probe(initialDelaySeconds=5, failureThreshold=1)
+    )
+    m = run(
+        pod("Always", c("regular-1"), inits=(sidecar,)),
+        SCHED,
+        start("restartable-init-1"),
+        start("regular-1"),
+    )
+    m.apply(wait(1))
+    m.apply(exit_("regular-1", 0))
+    m.apply(start("regular-1"))
+    for i in range(2):
+        m.apply(wait(5))
+        m.apply(result("restartable-init-1", "liveness", False))
+        assert m.by_name["restartable-init-1"].state == "Killing"
+        m.apply(wait(1))
+        m.apply(exit_("restartable-init-1", 0))
+        m.apply(wait(10 * i))
+        m.apply(start("restartable-init-1"))
+    assert status_of(m, "restartable-init-1")["restartCount"] == 2
+    assert status_of(m, "regular-1")["restartCount"] >= 1
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_sidecar_image_update_during_termination_restarts_nothing(policy: str) -> None:
+    """ "A restartable init container has its image updated during pod termination" / "should
+    terminate gracefully" (Always, OnFailure, Never; grace 180 s): after the deletion the update
+    restarts no init container; regular-1, then the sidecars in reverse order get their stop
+    signal and exit within 10 s each, and the pod is gone well before its grace period ends."""
+    inits = (c("init-1"), side("restartable-init-2"), side("restartable-init-3"))
+    m = run(pod(policy, c("regular-1"), inits=inits, terminationGracePeriodSeconds=180), SCHED)
+    for ev in (start("init-1"), exit_("init-1", 0), start("restartable-init-2"), start("restartable-init-3")):
+        m.apply(ev)
+    m.apply(start("regular-1"))
+    m.apply(delete(180))
+    m.apply(image("restartable-init-2", NEW))
+    m.apply(wait(10))
+    m.apply(exit_("regular-1", 0))
+    assert m.by_name["restartable-init-3"].state == "Killing"
+    assert m.by_name["restartable-init-2"].state == "Running"
+    m.apply(wait(10))
+    m.apply(exit_("restartable-init-3", 0))
+    m.apply(wait(10))
+    m.apply(exit_("restartable-init-2", 0))
+    assert all(
+        status_of(m, n)["restartCount"] == 0 for n in ("init-1", "restartable-init-2", "restartable-init-3")
+    )
+    assert m.gone and m.now < 10 + 60
+
+
+def _three_sidecars(policy: str = "Never", grace: int | None = None, **hooks: dict) -> dict:  # type: ignore[type-arg]
+    inits = tuple(side(f"restartable-init-{i}", **hooks.get(f"s{i}", {})) for i in (1, 2, 3))
+    extra = {} if grace is None else {"terminationGracePeriodSeconds": grace}
+    return pod(policy, c("regular-1", **hooks.get("r", {})), inits=inits, **extra)
+
+
+def _up(m) -> None:  # type: ignore[no-untyped-def]
+    for n in ("restartable-init-1", "restartable-init-2", "restartable-init-3", "regular-1"):
+        m.apply(start(n))
+
+
+def test_sidecars_with_endless_pre_stop_hooks_are_killed_together() -> None:
+    """ "The PreStop hooks don't exit" / "should terminate sidecars simultaneously if prestop doesn't
+    exit": regular-1 exits after 5 s; the pod is killed (keepCount 0) and the three sidecars' hooks
+    run together (killContainersWithSyncResult, in parallel) and never end: all three are SIGKILLed
+    together 30 s + 2 s later (killContainer's minimum), exit 137, reason Error."""
+    endless = {
+        "lifecycle": {"preStop": {"exec": {"command": ["sh", "-c", "while true; do sleep 0.2; done"]}}}
+    }
+    m = run(_three_sidecars(s1=endless, s2=endless, s3=endless), SCHED)
+    _up(m)
+    m.apply(wait(5))
+    m.apply(exit_("regular-1", 0))
+    m.apply(wait(31))
+    assert all(state_of(m, f"restartable-init-{i}") == "running" for i in (1, 2, 3))
+    m.apply(wait(1))
+    for i in (1, 2, 3):
+        t = status_of(m, f"restartable-init-{i}")["state"]["terminated"]
+        assert (t["exitCode"], t["reason"]) == (137, "Error")
+        assert t["finishedAt"] == status_of(m, "restartable-init-1")["state"]["terminated"]["finishedAt"]
+
+
+def test_sidecar_pre_stop_hooks_run_together_and_sidecars_stop_in_reverse_order() -> None:
+    """ "the restartable init containers have multiple PreStop hooks" / "should call sidecar
+    container PreStop hook simultaneously": when regular-1 exits the pod is killed; the sidecars'
+    hooks (1 s) run meanwhile, invisible in the API (every sidecar still shows running), and the
+    stop signals come in reverse order (waitForTurn): restartable-init-3 first, then -2, then -1,
+    each exiting 0, Completed; the pod is Succeeded. (The hooks' own start times are in the
+    containers' logs, which podfsm does not model.)"""
+    short = {"lifecycle": {"preStop": {"exec": {"command": ["sh", "-c", "sleep 1"]}}}}
+    m = run(_three_sidecars(s1=short, s2=short, s3=short), SCHED)
+    _up(m)
+    m.apply(wait(5))
+    m.apply(exit_("regular-1", 0))
+    assert [m.by_name[f"restartable-init-{i}"].state for i in (1, 2, 3)] == ["Running", "Running", "Killing"]
+    for i in (3, 2, 1):
+        m.apply(wait(1))
+        m.apply(exit_(f"restartable-init-{i}", 0))
+    for i in (1, 2, 3):
+        t = status_of(m, f"restartable-init-{i}")["state"]["terminated"]
+        assert (t["exitCode"], t["reason"]) == (0, "Completed")
+    assert m.phase == "Succeeded"
+
+
+def test_deletion_during_initialization_does_not_wait_for_sidecars() -> None:
+    """ "Restartable init containers are terminated during initialization" / "should not hang in
+    termination if terminated during initialization": deleted (grace 3 s) while start-init runs,
+    before any sidecar started, the pod is gone within the grace period (plus the 2 s minimum);
+    no sidecar is started."""
+    short = {"lifecycle": {"preStop": {"exec": {"command": ["sh", "-c", "sleep 1"]}}}}
+    inits = (c("start-init"), *(side(f"restartable-init-{i}", **short) for i in (1, 2, 3)))
+    m = run(pod("Never", c("regular-1"), inits=inits), SCHED, start("start-init"))
+    assert m.phase == "Pending" and status_of(m, "start-init")["started"]
+    m.apply(delete(3))
+    assert _illegal(m, start("restartable-init-1"))
+    m.apply(wait(3))
+    assert m.gone and m.now < 3 + 3
+
+
+def test_deletion_with_a_non_started_sidecar_ends_gracefully() -> None:
+    """ "there is a non-started restartable init container" / "should terminate restartable init
+    containers gracefully if there is a non-started restartable init container": restartable-init-2
+    runs but its startup probe never succeeds; deleted with a 180 s grace, it gets its stop signal
+    at once (nothing after it runs), exits within a second, and the pod is gone long before 180 s."""
+    inits = (
+        c("init-1"),
+        side("restartable-init-2", startupProbe=probe(failureThreshold=600)),
+        side("restartable-init-3"),
+    )
+    m = run(pod("Never", c("regular-1"), inits=inits, terminationGracePeriodSeconds=180), SCHED)
+    m.apply(start("init-1"))
+    m.apply(exit_("init-1", 0))
+    m.apply(start("restartable-init-2"))
+    cs = status_of(m, "restartable-init-2")
+    assert state_of(m, "restartable-init-2") == "running" and not cs["started"] and m.phase == "Pending"
+    m.apply(delete(180))
+    assert m.by_name["restartable-init-2"].state == "Killing"
+    m.apply(wait(1))
+    m.apply(exit_("restartable-init-2", 0))
+    assert m.gone and m.now < 1 + 60
+
+
+@pytest.mark.parametrize("by_hook", (False, True))
+def test_sidecar_exit_codes_do_not_decide_the_phase_on_deletion(by_hook: bool) -> None:
+    """ "The restartable init containers exit with non-zero exit code" (and "... by prestop hook") /
+    "should mark pod as succeeded if any of the restartable init containers have terminated with
+    non-zero exit code": deleted (grace 30 s), regular-1 exits 0 (Completed); restartable-init-2
+    exits 1 on SIGTERM (Error; with a failing preStop hook instead, all exit 0, Completed); the pod
+    is Succeeded (getPhase ignores sidecars)."""
+    m = run(_three_sidecars(grace=30), SCHED)
+    _up(m)
+    m.apply(delete(30))
+    m.apply(wait(1))
+    m.apply(exit_("regular-1", 0))
+    codes = {3: 0, 2: 0 if by_hook else 1, 1: 0}
+    for i in (3, 2, 1):
+        m.apply(wait(1))
+        m.apply(exit_(f"restartable-init-{i}", codes[i]))
+    assert m.phase == "Succeeded"
+    assert status_of(m, "regular-1")["state"]["terminated"]["reason"] == "Completed"
+    for i, code in codes.items():
+        t = status_of(m, f"restartable-init-{i}")["state"]["terminated"]
+        assert (t["exitCode"], t["reason"]) == (code, "Completed" if code == 0 else "Error")
+
+
+@pytest.mark.parametrize(
+    "case, slow, hooks, phase",
+    [
+        ("regular container", {"regular-1", "restartable-init-1", "restartable-init-3"}, {}, "Failed"),
+        ("restartable init container", {"restartable-init-2"}, {}, "Succeeded"),
+        ("regular container by prestop hook", {"regular-1", "restartable-init-2"}, {"r": 20}, "Failed"),
+        (
+            "restartable init container by prestop hook",
+            {"restartable-init-2"},
+            {"s1": 1, "s2": 30, "s3": 1},
+            "Succeeded",
+        ),
+    ],
+    ids=["regular", "sidecar", "regular-prestop", "sidecar-prestop"],
+)
+def test_grace_period_overrun_on_deletion(
+    case: str, slow: set[str], hooks: dict[str, int], phase: str
+) -> None:
+    """ "The regular container has exceeded its termination grace period seconds", "The restartable
+    init containers have exceeded ...", and both "... by prestop hook" (grace 5 s, each container's
+    SIGTERM handler taking 1 s or 20 s as upstream sets them): whoever does not stop within the
+    time its stop signal gets is SIGKILLed, exit 137, Error; the others exit 0, Completed. The
+    sidecars' turns are cut by the pod's grace period, then each gets 2 s (killContainer). A
+    regular container's overrun fails the pod ("should mark pod as failed"), a sidecar's does not
+    ("should mark pod as succeeded")."""
+    lifecycle = {
+        k: {"lifecycle": {"preStop": {"exec": {"command": ["sh", "-c", f"sleep {v}"]}}}}
+        for k, v in hooks.items()
+    }
+    m = run(_three_sidecars(grace=5, **lifecycle), SCHED)
+    _up(m)
+    m.apply(delete(5))
+    names = ["regular-1", "restartable-init-1", "restartable-init-2", "restartable-init-3"]
+    for _ in range(12):  # a container that handles SIGTERM in 1 s exits within a second of its signal
+        for n in names:
+            if n not in slow and m.by_name[n].state == "Killing" and not hooks.get(_hook_key(n)):
+                m.apply(exit_(n, 0))
+        if m.gone:
+            break
+        m.apply(wait(1))
+        for n in names:  # a 1 s hook ran; the container then handles SIGTERM
+            if n not in slow and m.by_name[n].state == "Killing":
+                m.apply(exit_(n, 0))
+    assert m.gone
+    for n in names:
+        t = status_of(m, n)["state"]["terminated"]
+        assert (t["exitCode"], t["reason"]) == ((137, "Error") if n in slow else (0, "Completed")), n
+    assert m.phase == phase
+
+
+def _hook_key(name: str) -> str:
+    return "r" if name == "regular-1" else "s" + name[-1]
+
+
+def test_sidecar_failing_its_first_run_recovers_and_the_regular_container_starts() -> None:
+    """ "A restartable init container with startup probe fails initially" / "should continue probing
+    and allow regular container to start after the restartable init container recovers" (Never):
+    the sidecar's first run exits 1 before its startup probe succeeded; it is restarted
+    (restartCount above 0), runs, its startup probe succeeds and the regular container runs."""
+    sidecar = side(
+        "buggy-restartable-init",
+        startupProbe=probe(initialDelaySeconds=3, periodSeconds=2, failureThreshold=10),
+    )
+    m = run(
+        pod("Never", c("regular-container", startupProbe=probe(initialDelaySeconds=5)), inits=(sidecar,)),
+        SCHED,
+    )
+    m.apply(start("buggy-restartable-init"))
+    m.apply(exit_("buggy-restartable-init", 1))
+    assert _illegal(m, start("regular-container"))
+    m.apply(start("buggy-restartable-init"))
+    assert (
+        status_of(m, "buggy-restartable-init")["restartCount"] > 0
+        and state_of(m, "buggy-restartable-init") == "running"
+    )
+    m.apply(wait(3))
+    m.apply(result("buggy-restartable-init", "startup", True))
+    m.apply(start("regular-container"))
+    assert state_of(m, "regular-container") == "running"

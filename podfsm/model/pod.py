@@ -84,6 +84,8 @@ MIN_GRACE_SECONDS = 2.0  # minimumGracePeriodInSeconds (kuberuntime_container.go
 # failed) is requeued after backOffPeriod (kubelet.go, 10 s; the up-to-50 % jitter is not modelled).
 # A sync without error is requeued at the resync interval (1 min), which publishes nothing new here.
 RESYNC_AFTER_ERROR = 10.0
+STATUS_IMAGE = "statusImage"  # spec_overrides key: (container, the image its newest instance runs)
+_PER_CONTAINER = frozenset({"image", STATUS_IMAGE})
 SIGKILL_EXIT_CODE = 137
 
 KILL_LIVENESS = "LivenessProbe"
@@ -657,6 +659,7 @@ class PodModel:
             rec.last_term = rec.term
         rec.term = None
         rec.ever_ran = True
+        self._instance_image(rec)
         if rec.spec.is_regular:
             self.initialized = True
 
@@ -1332,9 +1335,29 @@ class PodModel:
 
     def _override(self, key: str, value: Any) -> None:
         kept = tuple(
-            (k, v) for k, v in self._spec_overrides if not (k == key and (k != "image" or v[0] == value[0]))
+            (k, v)
+            for k, v in self._spec_overrides
+            if not (k == key and (k not in _PER_CONTAINER or v[0] == value[0]))
         )
         self.spec_overrides = (*kept, (key, value))
+
+    def _instance_image(self, rec: ContainerRecord) -> None:
+        """A new instance runs the spec's image; the status shows it from now on.
+
+        ``status.containerStatuses[].image`` is the runtime container's image
+        (convertToAPIContainerStatuses), so after a SpecUpdated the old image stays shown until a
+        new instance exists, for good on a completed init container. Kept as the
+        ``statusImage`` entry of :attr:`spec_overrides` only while it differs from the manifest's.
+        """
+        base = next(c.image for c in self.base_spec.all_containers if c.name == rec.name)
+        shown = dict(v for k, v in self._spec_overrides if k == STATUS_IMAGE)
+        if rec.spec.image != base:
+            if shown.get(rec.name) != rec.spec.image:
+                self._override(STATUS_IMAGE, (rec.name, rec.spec.image))
+        elif rec.name in shown:
+            self.spec_overrides = tuple(
+                (k, v) for k, v in self._spec_overrides if not (k == STATUS_IMAGE and v[0] == rec.name)
+            )
 
     # ------------------------------------------------------------------ the kubelet's sync
 
