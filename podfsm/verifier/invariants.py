@@ -1449,11 +1449,23 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
 CRASH_RESET = 600.0
 
 
+def _pod_kill_possible(v: View) -> bool:
+    """Whether a kill of the whole pod (eviction, activeDeadlineSeconds) may be under way: the pod
+    worker then waits in it and runs no requeued sync. Seen from the events of a model run, or
+    from the deadline; a recorded eviction shows only once its containers stopped."""
+    if any(o.event is not None and o.event.get("type") == "Evicted" for o in v.history):
+        return True
+    spec = v.spec
+    ads = None if spec is None else spec.active_deadline_seconds
+    start = v.seconds(v.status(v.last).get("startTime"))
+    return ads is not None and (start is None or v.last.time >= start + ads)
+
+
 def _refusal_published_late(v: View, sts: Mapping[str, Any]) -> str | None:
     """A container still shown exited although the sync requeued after its refused restart must
     have published CrashLoopBackOff (or a new instance) by now."""
     st = v.status(v.last)
-    if v.deletion() is not None or v.phase() in _TERMINAL or st.get("reason"):
+    if v.deletion() is not None or v.phase() in _TERMINAL or st.get("reason") or _pod_kill_possible(v):
         return None
     for c in v.containers():
         s = sts.get(c.name)
@@ -1464,6 +1476,8 @@ def _refusal_published_late(v: View, sts: Mapping[str, Any]) -> str | None:
             or ProbeKind.STARTUP in c.probes
         ):
             continue
+        if c.is_sidecar:
+            continue  # the pod may be being killed unseen (keepCount 0 while a regular is in preStop)
         code = s.state.get("exitCode")
         if not isinstance(code, int) or not restarts(c, v.policy, code):
             continue
