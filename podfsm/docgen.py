@@ -924,6 +924,102 @@ def _interface_page(contract: str) -> str:
     )
 
 
+# ----------------------------------------------------------------------------- upstream e2e coverage
+
+E2E_CATALOGUE = Path(__file__).resolve().parents[1] / "tests" / "data" / "e2e_catalogue.yaml"
+"""The catalogue of upstream e2e tests and what podfsm makes of each (in a source checkout)."""
+
+E2E_PAGE = "e2e-coverage.md"
+"""The coverage page; generated only where the catalogue is at hand (a source checkout)."""
+
+E2E_KINDS = ("scenario", "needs", "todo", "out-of-scope")
+
+
+def e2e_catalogue(path: Path = E2E_CATALOGUE) -> list[dict[str, str]] | None:
+    """The catalogue's entries (``file``, ``context``, ``title``, ``status``, ``kind``), or None
+    where the file is not there (an installed podfsm).
+
+    Raises ValueError naming the entry when an entry is not ``[context, title, status]`` or its
+    status is none of ``test_...``, ``needs:WORD``, ``todo:WHY``, ``out-of-scope:WHY``.
+    """
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    out: list[dict[str, str]] = []
+    for group in yaml.safe_load(text) or ():
+        file = str(group["file"])
+        for n, entry in enumerate(group["entries"]):
+            if not (isinstance(entry, list) and len(entry) == 3 and all(isinstance(x, str) for x in entry)):
+                raise ValueError(f"{path.name}: {file} entry {n + 1} is not [context, title, status]")
+            context, title, status = entry
+            if status.startswith("test_") and status.isidentifier():
+                kind = "scenario"
+            elif re.fullmatch(r"needs:[A-Z]\w+", status):
+                kind = "needs"
+            elif re.fullmatch(r"(todo|out-of-scope):\S.*", status):
+                kind = status.split(":", 1)[0]
+            else:
+                raise ValueError(f"{path.name}: {file} entry {n + 1} has status {status!r}")
+            out.append({"file": file, "context": context, "title": title, "status": status, "kind": kind})
+    return out
+
+
+def _md_text(text: str) -> str:
+    """Plain text as Markdown: the asterisks of ``should *not* be restarted`` stay asterisks."""
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_")
+
+
+def _e2e_page(entries: Sequence[dict[str, str]]) -> str:
+    files = list(dict.fromkeys(e["file"] for e in entries))
+    counts = {f: {k: 0 for k in E2E_KINDS} for f in files}
+    for e in entries:
+        counts[e["file"]][e["kind"]] += 1
+    total = {k: sum(c[k] for c in counts.values()) for k in E2E_KINDS}
+    summary = table(
+        ("Upstream file", "Tests", "Scenario", "Needs an event", "Not yet written", "Out of scope"),
+        [(path_code(f), sum(counts[f].values()), *(counts[f][k] for k in E2E_KINDS)) for f in files]
+        + [("**all**", len(entries), *(total[k] for k in E2E_KINDS))],
+    )
+    needs: dict[str, int] = {}
+    for e in entries:
+        if e["kind"] == "needs":
+            word = e["status"].split(":", 1)[1]
+            needs[word] = needs.get(word, 0) + 1
+    missing = table(("Missing word", "Tests that need it"), sorted(needs.items()))
+
+    def shown(e: dict[str, str]) -> str:
+        if e["kind"] == "scenario":
+            return code(e["status"])
+        kind, why = e["status"].split(":", 1)
+        return {"needs": f"needs `{why}`", "todo": f"not written yet: {why}"}.get(
+            kind, f"out of scope: {why}"
+        )
+
+    sections = []
+    for f in files:
+        rows = [(_md_text(e["context"]), _md_text(e["title"]), shown(e)) for e in entries if e["file"] == f]
+        sections += [f"## `{f}`", table(("Context", "It", "podfsm"), rows)]
+    return page(
+        "Upstream e2e coverage",
+        "Kubernetes' own end-to-end tests of the pod lifecycle, each `ginkgo.It` (and table entry) of the "
+        "files below, and what podfsm makes of it: a scenario test in `tests/test_e2e_*.py` that "
+        "plays the upstream test as events and asserts what the upstream test asserts (STATUS, READY, "
+        "RESTARTS, phase, conditions, restartCount, reasons), or the word the event vocabulary still "
+        "lacks, or why the test is outside a model of one pod on one node. Several `It` of one "
+        "`ginkgo.Ordered` group share one pod, so they share one scenario. The data is "
+        "`tests/data/e2e_catalogue.yaml`; a test checks that every scenario named there exists.",
+        summary,
+        "The words the event vocabulary lacks (being added: `KubeletRestarted`, `NodeRebooted`, "
+        "`SandboxLost`, `PostStartHookSucceeded`, `PreStopHookCompleted` and "
+        "`RestartAllContainersOnContainerExits` in the simulator):",
+        missing,
+        *sections,
+    )
+
+
 # ----------------------------------------------------------------------------- the pages
 
 
@@ -962,6 +1058,9 @@ def pages() -> dict[str, str]:
     contract = contract_text()
     if contract is not None:
         builders[INTERFACE_PAGE] = lambda: _interface_page(contract)
+    catalogue = e2e_catalogue()
+    if catalogue is not None:
+        builders[E2E_PAGE] = lambda: _e2e_page(catalogue)
     return {path: build() for path, build in builders.items()}
 
 
@@ -992,6 +1091,8 @@ def stale(docs_dir: str | Path) -> list[str]:
     for path in sorted(root.rglob("*.md")):
         rel = path.relative_to(root).as_posix()
         if rel == INTERFACE_PAGE and contract_text() is None:
+            continue
+        if rel == E2E_PAGE and e2e_catalogue() is None:
             continue  # generated from the contract, which is not here: keep the committed page
         if rel not in expected and path.read_text(encoding="utf-8").startswith(MARKER):
             out.append(f"{rel}: generated by an older podfsm, no longer produced")

@@ -75,3 +75,29 @@ def condition(m: PodModel, ctype: str) -> dict[str, Any]:
         if cond["type"] == ctype:
             return dict(cond)
     return {}
+
+
+def image(n: str, img: str) -> dict[str, Any]:
+    """A SpecUpdated event changing container ``n``'s image."""
+    return {"type": "SpecUpdated", "container": n, "image": img}
+
+
+def delete(grace: int | None = None) -> dict[str, Any]:
+    ev: dict[str, Any] = {"type": "DeletionRequested"}
+    if grace is not None:
+        ev["gracePeriodSeconds"] = grace
+    return ev
+
+
+def pull_failed(n: str, reason: str = "ErrImagePull") -> dict[str, Any]:
+    return {"type": "ImagePullFailed", "container": n, "reason": reason}
+
+
+def side(name: str, **fields: Any) -> dict[str, Any]:
+    """A restartable init container (sidecar)."""
+    return c(name, restartPolicy="Always", **fields)
+
+
+def state_of(m: PodModel, name: str) -> str:
+    """The published state kind of container ``name``: waiting, running or terminated."""
+    return next(iter(status_of(m, name)["state"]))

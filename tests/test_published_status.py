@@ -54,21 +54,24 @@ def test_init_error_is_shown_before_the_init_container_restarts() -> None:
 
 
 def test_crash_loop_back_off_is_published_by_the_requeued_sync_and_stays_until_running() -> None:
-    """kuberuntime_manager.go doBackOff fills the reason cache; pod_workers.go completeWork requeues
-    the failed sync after backOffPeriod (10 s); the cache is cleared only by a successful start."""
+    """kuberuntime_manager.go doBackOff fills the reason cache and returns a BackoffError carrying
+    the back-off's expiry; pod_workers.go completeWork (v1.35, kubernetes/kubernetes#133066)
+    requeues the failed sync at that expiry (MinBackoffExpiration), not after backOffPeriod; that
+    sync publishes CrashLoopBackOff and starts the container; the cache is cleared only by a
+    successful start."""
     m = run(pod("Always"), SCHED, start("app"), exit_("app", 1), start("app"), exit_("app", 1))
     m.apply(wait(10))
     m.apply(start("app"))
     m.apply(wait(5))
     m.apply(exit_("app", 1))  # back-off now 20 s, measured from this exit (t=15)
     assert _status(m) == "Error"
-    m.apply(wait(10))  # t=25: refused again, published
-    assert _status(m) == "CrashLoopBackOff"
-    assert status_of(m, "app")["state"]["waiting"]["message"].startswith("back-off 20s ")
+    m.apply(wait(10))  # t=25: no sync yet: the pod worker comes back at the back-off's expiry
+    assert _status(m) == "Error"
     with pytest.raises(IllegalEvent):
         m.apply(start("app"))
-    m.apply(wait(10))  # t=35: the back-off has passed; this sync starts it
+    m.apply(wait(10))  # t=35: the requeued sync publishes the refusal, and starts it
     assert _status(m) == "CrashLoopBackOff"
+    assert status_of(m, "app")["state"]["waiting"]["message"].startswith("back-off 20s ")
     m.apply(wait(30))  # the runtime is slow to report: still the published cache
     assert _status(m) == "CrashLoopBackOff"
     m.apply(start("app"))

@@ -80,10 +80,19 @@ IMAGE_BACKOFF_INITIAL = 10.0
 IMAGE_BACKOFF_MAX = 300.0
 IMAGE_BACKOFF_RESET = 600.0
 MIN_GRACE_SECONDS = 2.0  # minimumGracePeriodInSeconds (kuberuntime_container.go:killContainer)
-# pod_workers.go completeWork: a sync that failed (a start refused by a back-off, a start that
-# failed) is requeued after backOffPeriod (kubelet.go, 10 s; the up-to-50 % jitter is not modelled).
-# A sync without error is requeued at the resync interval (1 min), which publishes nothing new here.
+# pod_workers.go completeWork: a sync that failed (a start that failed, an image pull in back-off)
+# is requeued after backOffPeriod (kubelet.go, 10 s); one whose error is a crash-loop back-off
+# (container.BackoffError, v1.35) at that back-off's expiry (MinBackoffExpiration), at most the
+# resync interval (1 min) away. Each delay gets wait.Jitter(d, 0.5): up to 50 % more, and the
+# work queue is read on the sync loop's 1 s tick; the model takes the earliest time
+# (REQUEUE_JITTER and SYNC_TICK say how late it may come). A sync without error is requeued at
+# the resync interval, which publishes nothing new here.
 RESYNC_AFTER_ERROR = 10.0
+RESYNC_INTERVAL = 60.0  # --sync-frequency default; also the cap of a back-off requeue
+REQUEUE_JITTER = 0.5  # workerBackOffPeriodJitterFactor, workerResyncIntervalJitterFactor
+SYNC_TICK = 1.0  # syncLoop's syncTicker: the work queue is read once a second
+STATUS_IMAGE = "statusImage"  # spec_overrides key: (container, the image its newest instance runs)
+_PER_CONTAINER = frozenset({"image", STATUS_IMAGE})
 SIGKILL_EXIT_CODE = 137
 
 KILL_LIVENESS = "LivenessProbe"
@@ -657,6 +666,7 @@ class PodModel:
             rec.last_term = rec.term
         rec.term = None
         rec.ever_ran = True
+        self._instance_image(rec)
         if rec.spec.is_regular:
             self.initialized = True
 
@@ -915,7 +925,16 @@ class PodModel:
             for rec in self.records
         )
         self.resync_at = None
-        if unpublished:
+        crash_ends = [
+            rec.restart_at
+            for rec in self.records
+            if rec.state == ctm.CRASH_LOOP_BACK_OFF and rec.restart_at is not None
+        ]
+        if failed and crash_ends:
+            # the sync's error carries the crash-loop back-off's expiry (doBackOff's BackoffError):
+            # the pod worker comes back then (MinBackoffExpiration, capped at the resync interval)
+            self.resync_at = self.now + requeue_delay(min(crash_ends) - self.now)
+        elif unpublished:
             self.resync_at = self.now + RESYNC_AFTER_ERROR
         elif failed:
             # Every 10 s the requeued sync is refused again and publishes the same status: the
@@ -1002,6 +1021,12 @@ class PodModel:
         success = ev.result is ProbeOutcome.SUCCESS
         threshold = probe.success_threshold if success else probe.failure_threshold
         if run < threshold:
+            return
+        if not success and ev.probe is not ProbeKind.READINESS and self.stopping:
+            # The pod is being killed (computePodActions' keepCount 0, an eviction, the deadline):
+            # the pod worker waits inside killPodWithSyncResult until every container is stopped,
+            # so a failed liveness or startup probe acts on nothing; a sidecar waiting for its
+            # turn is stopped in that turn (kuberuntime_termination_order.go), never restarted.
             return
         # A recorded result triggers a sync of the pod (kubelet.go syncLoopIteration, handleProbeSync):
         # the status is generated, then a failed liveness or startup probe kills the container.
@@ -1326,9 +1351,29 @@ class PodModel:
 
     def _override(self, key: str, value: Any) -> None:
         kept = tuple(
-            (k, v) for k, v in self._spec_overrides if not (k == key and (k != "image" or v[0] == value[0]))
+            (k, v)
+            for k, v in self._spec_overrides
+            if not (k == key and (k not in _PER_CONTAINER or v[0] == value[0]))
         )
         self.spec_overrides = (*kept, (key, value))
+
+    def _instance_image(self, rec: ContainerRecord) -> None:
+        """A new instance runs the spec's image; the status shows it from now on.
+
+        ``status.containerStatuses[].image`` is the runtime container's image
+        (convertToAPIContainerStatuses), so after a SpecUpdated the old image stays shown until a
+        new instance exists, for good on a completed init container. Kept as the
+        ``statusImage`` entry of :attr:`spec_overrides` only while it differs from the manifest's.
+        """
+        base = next(c.image for c in self.base_spec.all_containers if c.name == rec.name)
+        shown = dict(v for k, v in self._spec_overrides if k == STATUS_IMAGE)
+        if rec.spec.image != base:
+            if shown.get(rec.name) != rec.spec.image:
+                self._override(STATUS_IMAGE, (rec.name, rec.spec.image))
+        elif rec.name in shown:
+            self.spec_overrides = tuple(
+                (k, v) for k, v in self._spec_overrides if not (k == STATUS_IMAGE and v[0] == rec.name)
+            )
 
     # ------------------------------------------------------------------ the kubelet's sync
 
@@ -1791,6 +1836,25 @@ def _last_bytes(text: str, limit: int) -> str:
     if len(data) <= limit:
         return text
     return data[-limit:].decode(errors="ignore")
+
+
+def requeue_delay(until_expiry: float) -> float:
+    """Seconds until the pod worker's next sync after a crash-loop back-off refused a start.
+
+    ``completeWork`` (``pkg/kubelet/pod_workers.go``, v1.35): the back-off's expiry, clamped to
+    ``[0, resyncInterval]`` (60 s); the earliest of the jitter window (see :func:`requeue_window`).
+    """
+    return min(max(until_expiry, 0.0), RESYNC_INTERVAL)
+
+
+def requeue_window(delay: float) -> tuple[float, float]:
+    """(earliest, latest) seconds after a failed sync at which its requeued sync may run.
+
+    ``wait.Jitter(delay, 0.5)`` adds up to 50 % (workerBackOffPeriodJitterFactor) and the sync
+    loop reads the work queue on a 1 s tick, so a requeue planned ``delay`` seconds ahead runs
+    between ``delay`` and ``1.5 * delay + 1`` seconds later. The model runs it at the earliest.
+    """
+    return delay, delay * (1.0 + REQUEUE_JITTER) + SYNC_TICK
 
 
 def updated_spec(base: PodSpecView, overrides: tuple[tuple[str, Any], ...]) -> PodSpecView:

@@ -64,7 +64,7 @@ def _container_status(
         "lastState": last,
         "ready": c.ready,
         "restartCount": c.restart_count,
-        "image": images.get(spec.name, spec.image) if images else spec.image,
+        "image": _shown_image(spec.name, spec.image, c.ever_ran, images),
         "started": c.started if kind == "running" else False,
     }
 
@@ -197,22 +197,32 @@ def render(model: PodModel, s: PodState) -> dict[str, Any]:
     }
 
 
-def _apply_updates(spec: dict[str, Any], s: PodState) -> dict[str, str]:
-    """Write the snapshot's spec updates (SpecUpdated) into ``spec``; the images by container name.
+def _shown_image(name: str, base: str, ever_ran: bool, images: dict[str, str] | None) -> str:
+    """The status's ``image``: the newest instance's (its ``statusImage`` entry, else the
+    manifest's), or the spec's for a container that never had an instance."""
+    if not images:
+        return base
+    if ever_ran:
+        return images.get(f"status:{name}", base)
+    return images.get(name, base)
 
-    The status's ``image`` is the spec's: once the kubelet restarts the container it runs the new
-    image (podfsm does not show the old image while the old instance is being stopped).
-    """
+
+def _apply_updates(spec: dict[str, Any], s: PodState) -> dict[str, str]:
+    """Write the snapshot's spec updates (SpecUpdated) into ``spec``; the images by container name
+    (the spec's), and by ``status:NAME`` the image of a container's newest instance where that
+    differs from the manifest's (the status shows the old image until a new instance exists)."""
     images: dict[str, str] = {}
     for key, value in s.spec_overrides:
         if key == "activeDeadlineSeconds":
             spec["activeDeadlineSeconds"] = value
         elif key == "image":
             images[value[0]] = value[1]
+        elif key == "statusImage":
+            images[f"status:{value[0]}"] = value[1]
     if images:
         for group in ("initContainers", "containers"):
             for c in spec.get(group) or []:
-                if isinstance(c, dict) and c.get("name") in images:
+                if isinstance(c, dict) and isinstance(c.get("name"), str) and c["name"] in images:
                     c["image"] = images[c["name"]]
     return images
 

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from podfsm.errors import IllegalEvent, PodFSMError
 from podfsm.model.machines import conditions as cm
 from podfsm.model.machines import container as ctm
+from podfsm.model.pod import RESYNC_AFTER_ERROR, requeue_delay, requeue_window
 from podfsm.vocab import (
     ConditionType,
     Phase,
@@ -806,9 +807,12 @@ class Observation:
 
 
 _CREATED_DEFAULT = datetime(2026, 1, 1, tzinfo=UTC)
-SYNC_SLACK = 10.0
-"""Seconds a kubelet may take to act on what it saw: the pod worker requeues a failed sync after
-``backOffPeriod`` (``pkg/kubelet/kubelet.go``, 10 s), so a decision shows at the latest then."""
+SYNC_SLACK = requeue_window(RESYNC_AFTER_ERROR)[1]
+"""Seconds a kubelet may take to act on what it saw (16): the pod worker requeues a failed sync
+after ``backOffPeriod`` (``pkg/kubelet/kubelet.go``, 10 s) plus up to 50 % jitter
+(``pod_workers.go`` ``workerBackOffPeriodJitterFactor``), read on the sync loop's 1 s tick."""
+PLEG_RELIST = 1.0
+"""Seconds before the kubelet sees an exit (the PLEG relists the runtime every second)."""
 TIME_SLACK = 1.0
 """Published times have whole-second precision (``metav1.Time``)."""
 
@@ -1407,9 +1411,15 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
         else:
             ended = []
         if s.last:
-            ended.append((s.restart_count - 1 if s.kind == "running" else s.restart_count, s.last))
+            # lastState is the run before the shown one: before a running or terminated instance
+            # (run restartCount), or the newest exit itself while a restart is waiting
+            ended.append(
+                (s.restart_count - 1 if s.kind in ("running", "terminated") else s.restart_count, s.last)
+            )
         for index, d in ended:
             fin, sta = v.seconds(d.get("finishedAt")), v.seconds(d.get("startedAt"))
+            if d.get("reason") == "StartError":
+                sta = fin  # never ran: startedAt is the runtime's zero time (1970), not a start
             if fin is not None and index >= 0:
                 runs[index] = (sta if sta is not None else fin, fin)
     if sorted(runs) != list(range(len(runs))):
@@ -1437,6 +1447,52 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
 
 
 CRASH_RESET = 600.0
+
+
+def _pod_kill_possible(v: View) -> bool:
+    """Whether a kill of the whole pod (eviction, activeDeadlineSeconds) may be under way: the pod
+    worker then waits in it and runs no requeued sync. Seen from the events of a model run, or
+    from the deadline; a recorded eviction shows only once its containers stopped."""
+    if any(o.event is not None and o.event.get("type") == "Evicted" for o in v.history):
+        return True
+    spec = v.spec
+    ads = None if spec is None else spec.active_deadline_seconds
+    start = v.seconds(v.status(v.last).get("startTime"))
+    return ads is not None and (start is None or v.last.time >= start + ads)
+
+
+def _refusal_published_late(v: View, sts: Mapping[str, Any]) -> str | None:
+    """A container still shown exited although the sync requeued after its refused restart must
+    have published CrashLoopBackOff (or a new instance) by now."""
+    st = v.status(v.last)
+    if v.deletion() is not None or v.phase() in _TERMINAL or st.get("reason") or _pod_kill_possible(v):
+        return None
+    for c in v.containers():
+        s = sts.get(c.name)
+        if (
+            s is None
+            or s.kind != "terminated"
+            or ProbeKind.LIVENESS in c.probes
+            or ProbeKind.STARTUP in c.probes
+        ):
+            continue
+        if c.is_sidecar:
+            continue  # the pod may be being killed unseen (keepCount 0 while a regular is in preStop)
+        code = s.state.get("exitCode")
+        if not isinstance(code, int) or not restarts(c, v.policy, code):
+            continue
+        delays = _backoff_delays(v, c)
+        if not delays or delays[-1][2] <= 0:
+            continue
+        _, fin, delay = delays[-1]
+        latest = fin + PLEG_RELIST + requeue_window(requeue_delay(delay))[1]
+        if v.last.time > latest + TIME_SLACK:
+            return (
+                f"{c.name!r} still shows its exit {v.last.time - fin:g} s after it: the back-off "
+                f"refused its restart ({delay:g} s), and the requeued sync, due by {latest - fin:g} s "
+                "after the exit, publishes CrashLoopBackOff"
+            )
+    return None
 
 
 @_published(
@@ -1481,6 +1537,13 @@ def _backoff_timing(v: View) -> str | None:
                 )
             if shown is not None and shown != required:
                 return f"{c.name!r} shows back-off {m and m.group(1)}; its exits call for {required:g}s"
+    # the refusal published late: the sync after the exit refused the restart and put
+    # CrashLoopBackOff in the reason cache; the requeued sync publishes it, at the back-off's
+    # expiry plus the jitter window (pod_workers.go completeWork), and nothing shows the exit
+    # any longer after that
+    late = _refusal_published_late(v, sts)
+    if late is not None:
+        return late
     # a restart before its delay
     if v.prev is not None:
         before = v.statuses(v.prev)
