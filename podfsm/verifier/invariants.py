@@ -1360,12 +1360,60 @@ def _restart_policy(v: View) -> str | None:
             continue
         if s.kind in ("waiting", "running") and s.last_exit_code is not None:
             code = s.last_exit_code
-            if not restarts(c, policy, code) and not _probe_kill_possible(v, c):
+            if (
+                not restarts(c, policy, code)
+                and not _probe_kill_possible(v, c)
+                and not _new_sandbox_since(v, c.name, s)
+            ):
                 return (
                     f"{c.name!r} ({_policy_text(c, policy)}) was restarted after exit {code}, "
                     f"which its policy does not restart"
                 )
     return None
+
+
+_SANDBOX_EVENTS = frozenset({"NodeRebooted", "SandboxLost"})
+
+
+def _new_sandbox_since(v: View, name: str, s: _Status) -> bool:
+    """Whether the container's run after ``s``'s last exit may be in a new sandbox.
+
+    ``computePodActions`` with ``PodSandboxChanged``: a new sandbox runs the init containers again
+    and starts the regular containers whatever their last exit (under ``OnFailure`` not those that
+    succeeded). Evidence in the window: a node reboot or lost sandbox (the event), or an
+    observation with ``PodReadyToStartContainers`` False that shows the container exited with that
+    code; or the window's first observation already shows this restart (it was judged when it
+    appeared). A single snapshot can only show the picture of a re-initialization: a completed
+    regular init container running again while no regular container runs and one has exited.
+    """
+    if len(v.history) == 1:
+        # one snapshot: a completed regular init container running again while no regular
+        # container runs and one has exited is what a re-initialization in a new sandbox shows
+        spec = next((c for c in v.containers() if c.name == name), None)
+        sts = v.statuses()
+        regulars = [sts.get(c.name) for c in v.containers() if c.is_regular]
+        return (
+            spec is not None
+            and spec.is_init
+            and s.last_exit_code == 0
+            and not any(r is not None and r.kind == "running" for r in regulars)
+            and any(r is not None and (r.kind == "terminated" or r.last) for r in regulars)
+        )
+    first = v.statuses(v.history[0]).get(name)
+    if first is not None and first.kind in ("waiting", "running") and first.last == s.last:
+        return True
+    for obs in v.history:
+        if obs.event is not None and obs.event.get("type") in _SANDBOX_EVENTS:
+            return True
+        seen = v.statuses(obs).get(name)
+        if (
+            v.condition("PodReadyToStartContainers", obs) == "False"
+            and seen is not None
+            and seen.kind == "terminated"
+            and seen.state.get("exitCode") == s.last_exit_code
+        ):
+            return True
+    return False
 
 
 def _policy_text(c: ContainerSpec, pod_policy: str) -> str:
