@@ -19,7 +19,8 @@ from podfsm.errors import IllegalEvent
 from podfsm.model.events import parse_event
 from podfsm.model.pod import PodModel
 from podfsm.oracle import kubectl_columns, pod_phase
-from podfsm.verifier.invariants import Observation, check_history
+from podfsm.verifier.explorer import explore
+from podfsm.verifier.invariants import Invariant, Observation, Transition, check_history
 from tests.scenario_dsl import SCHED, c, condition, exit_, pod, probe, result, run, start, status_of, wait
 
 KUBELET_RESTART = {"type": "KubeletRestarted"}
@@ -484,3 +485,60 @@ def test_check_trace_refuses_a_never_container_started_again_after_a_reboot() ->
     text = "".join(json.dumps(p) + "\n" for p in [*pods, forged])
     (verdict,) = T.check_trace(T.iter_trace(io.StringIO(text), "<test>")).verdicts()
     assert not verdict.ok
+
+
+# -- the exhaustive explorer, with the bound ``restarts`` -----------------------------------------
+
+_P = {"exec": {"command": ["true"]}, "failureThreshold": 1}
+_RESTART_BOUNDS = {
+    "restarts": True,
+    "maxRestarts": 1,
+    "createFailures": False,
+    "expiries": False,
+    "maxImageBackoff": 0,
+}
+
+
+def _explored(policy: str, containers: list[dict[str, Any]], inits: tuple[dict[str, Any], ...] = ()) -> Any:
+    manifest = pod(policy, *containers, inits=inits, terminationGracePeriodSeconds=2)
+    manifest["metadata"]["annotations"] = {"podfsm.io/explore": json.dumps(_RESTART_BOUNDS)}
+    return manifest
+
+
+EXPLORED = {
+    "never-1i-1c": (_explored("Never", [c("app")], (c("init"),)), 159),
+    "never-2c": (_explored("Never", [c("a"), c("b")]), 274),
+    "never-1c-startup-liveness": (_explored("Never", [c("app", startupProbe=_P, livenessProbe=_P)]), 222),
+    "onfailure-1c-readiness": (_explored("OnFailure", [c("app", readinessProbe=_P)]), 1415),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORED))
+def test_every_invariant_holds_on_every_state_reached_with_restarts(name: str) -> None:
+    """The explorer with ``"restarts": true`` (podfsm.verifier.explorer.EventCatalogue) tries
+    KubeletRestarted, NodeRebooted and SandboxLost from every state; every invariant holds and the
+    state counts are pinned here (the standard configurations leave the bound off, so their pinned
+    counts in tests/data/explorer_counts.json do not change)."""
+    manifest, states = EXPLORED[name]
+    result = explore(manifest, name=name)
+    assert result.complete and result.violations == []
+    assert result.states == states
+
+
+def test_the_explorer_reaches_a_re_initialization() -> None:
+    """A shortest script to an init container running a second time goes through a node reboot or a
+    lost sandbox (the only ways a completed init container runs again: computePodActions)."""
+
+    def predicate(t: Transition) -> str | None:
+        init = t.after.containers[0]
+        completed = init.last_term is not None and init.last_term.exit_code == 0
+        return "a completed init container runs again" if completed and init.state == "Running" else None
+
+    twice = Invariant(
+        "init-completes-once", "A completed init container never runs again.", "a test", "state", predicate
+    )
+    manifest = _explored("Always", [c("app")], (c("init"),))
+    [cx] = explore(manifest, invariants=[twice]).violations
+    types = [e["type"] for e in cx.events]
+    assert types[-2] in ("NodeRebooted", "SandboxLost") and types[-1] == "ContainerStarted"
+    assert "ContainerExited" in types  # the init container completed first

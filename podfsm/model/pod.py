@@ -1730,7 +1730,7 @@ class PodModel:
 
     def all_regular_exited_zero(self) -> bool:
         """The pod ran and every regular container's last run exited 0 (getPhase with podIsTerminal)."""
-        if not self.initialized:
+        if not self.initialized and not any(r.ever_ran for r in self.regulars):
             return False
         for r in self.regulars:
             t = r.term or r.last_term

@@ -397,7 +397,7 @@ def _never_plus_failure(t: Transition) -> str | None:
 @invariant(
     "always-keeps-running",
     "Without deletion or eviction, a pod whose regular containers all restart Always never leaves Running "
-    "once it reached it.",
+    "once it reached it, except for Pending while a new sandbox runs its init containers again.",
     f"{_SHOULD_RESTART}; {_GET_PHASE} (Always: Running while containers are restarted)",
     "step",
 )
@@ -407,6 +407,8 @@ def _always_keeps_running(t: Transition) -> str | None:
         return None
     if t.after.deletion_at is not None or _forced(t.after):
         return None
+    if t.after.phase == Phase.PENDING and not t.after.initialized:
+        return None  # re-initialized in a new sandbox (node reboot, lost sandbox): init containers run again
     policy = str(t.context.spec.restart_policy)
     if all(effective_policy(c, policy) == RestartPolicy.ALWAYS for c in t.context.containers if c.is_regular):
         return f"the pod left Running for {t.after.phase} without being deleted or evicted"
@@ -468,7 +470,14 @@ def _restart_count(t: Transition) -> str | None:
         # the hook and its kill run inside the kubelet's start (startContainer)
         started = b.state not in _ALIVE and a.state in _ALIVE and a.kill_cause != _HOOK_KILL
         hook_seen = b.state in _ALIVE and b.kill_cause == _HOOK_KILL and a.state not in _ALIVE
-        restarted = b.ever_ran and (started or hook_seen or _start_failed(b, a))
+        # a StartError event is a new instance, even one equal in every field to the last (the same
+        # instant, as after a kubelet restart forgot the back-off)
+        start_error = (
+            getattr(t.event, "type", None) == "ContainerStartFailed"
+            and getattr(t.event, "container", None) == spec.name
+            and b.state == "Waiting"
+        )
+        restarted = b.ever_ran and (started or hook_seen or start_error or _start_failed(b, a))
         expected = b.restart_count + (1 if restarted else 0)
         if a.restart_count != expected:
             what = "ran again" if restarted else "did not run again"
@@ -477,6 +486,11 @@ def _restart_count(t: Transition) -> str | None:
                 f"{b.restart_count} -> {a.restart_count}"
             )
     return None
+
+
+def _in_sandbox(c: Any) -> bool:
+    """The container ran in the pod's current sandbox (``ever_ran`` for a model without sandboxes)."""
+    return bool(getattr(c, "in_sandbox", c.ever_ran))
 
 
 def _start_failed(b: Any, a: Any) -> bool:
@@ -494,7 +508,7 @@ def _start_failed(b: Any, a: Any) -> bool:
     "No regular container runs before every regular init container succeeded, and init containers start "
     "one at a time, in order, each after the previous one completed (a sidecar: started); regular "
     "containers wait for the last init container only, and an init container that ran is restarted "
-    "in its own right.",
+    "in its own right. A new sandbox (node reboot, lost sandbox) starts this over.",
     _INIT_ACTIONS,
     "step",
 )
@@ -504,7 +518,8 @@ def _init_before_app(t: Transition) -> str | None:
     running_inits = [s.name for s, c in inits if s.is_init and c.state in _ALIVE]
     if len(running_inits) > 1:
         return f"regular init containers {running_inits} run at the same time"
-    app_ran = any(s.is_regular and (c.state in _ALIVE or c.ever_ran) for s, c in t.pairs(after))
+    # ran in the pod's current sandbox: a new one (node reboot, lost sandbox) runs the init containers again
+    app_ran = any(s.is_regular and (c.state in _ALIVE or _in_sandbox(c)) for s, c in t.pairs(after))
     if app_ran:
         for s, c in inits:
             if s.is_init and not _done_init(s, c):
@@ -516,8 +531,8 @@ def _init_before_app(t: Transition) -> str | None:
     ):
         if b.state in _ALIVE or a.state not in _ALIVE:
             continue
-        if not spec.is_regular and b.ever_ran:
-            continue  # an init container that ran before is restarted in its own right
+        if not spec.is_regular and _in_sandbox(b):
+            continue  # an init container that ran before (in this sandbox) is restarted in its own right
         earlier = t.context.containers[:i] if not spec.is_regular else t.context.containers
         inits_ = [j for j, other in enumerate(earlier) if not other.is_regular]
         if spec.is_regular:
@@ -1729,8 +1744,8 @@ def _termination_ordering(v: View) -> str | None:
         if b is None or a is None or b.kind != "running" or a.kind == "running":
             continue
         own_exit = e is not None and e.get("type") == "ContainerExited" and e.get("container") == c.name
-        if own_exit or e is None:
-            continue
+        if own_exit or e is None or e.get("type") in _SANDBOX_EVENTS:
+            continue  # (a reboot or a lost sandbox stops every container at once)
         # the kubelet stopped it (SIGKILL at a deadline); a liveness or startup kill has its own grace
         if deletion is not None and not v.status(v.last).get("reason") and not _probe_kill_possible(v, c):
             asked, grace = deletion
