@@ -116,14 +116,6 @@ PHASE_MACHINE = check_definition(
             ),
             Row(
                 "sync",
-                Phase.RUNNING,
-                Phase.PENDING,
-                ("initializing",),
-                "A new sandbox (node reboot, lost sandbox): the init containers run again, so Pending.",
-                f"{_GP}; pkg/kubelet/kuberuntime/kuberuntime_manager.go:computePodActions",
-            ),
-            Row(
-                "sync",
                 (Phase.PENDING, Phase.RUNNING),
                 Phase.SUCCEEDED,
                 ("initialized", "all_stopped", "none_restartable", "all_succeeded"),
@@ -169,6 +161,14 @@ PHASE_MACHINE = check_definition(
                 ("containers_stopped",),
                 "Deletion finished otherwise: Failed.",
                 "pkg/kubelet/status/status_manager.go:TerminatePod",
+            ),
+            Row(
+                "sync",
+                Phase.RUNNING,
+                Phase.PENDING,
+                ("initializing",),
+                "A new sandbox (node reboot, lost sandbox): the init containers run again, so Pending.",
+                f"{_GP}; pkg/kubelet/kuberuntime/kuberuntime_manager.go:computePodActions",
             ),
         ),
         guards={
