@@ -686,12 +686,13 @@ def _candidates(model: PodModel, target: Mapping[str, Any], tproj: Mapping[str, 
 def _restart_candidates(
     model: PodModel, status: Mapping[str, Any], tproj: Mapping[str, Any], moments: set[float]
 ) -> Iterator[Macro]:
-    """The node's software restarting (issue 13), when the snapshot shows a sign of it.
+    """A node reboot or a lost sandbox (issue 13), when the snapshot shows the sandbox gone.
 
-    A sandbox gone (``PodReadyToStartContainers`` False while the model has one) is a node reboot
-    or a lost sandbox, with the exit code and reason the snapshot shows for a container the model
-    has running; a back-off or probe state the model holds that the snapshot does not show may be
-    a kubelet restart.
+    ``PodReadyToStartContainers`` False while the model has a sandbox: a ``NodeRebooted`` or
+    ``SandboxLost``, with the exit code and reason the snapshot shows for a container the model
+    has running (and the events' defaults). A kubelet restart is not looked for: it is visible
+    only through what it forgets (a back-off, a probe run), so assuming an unseen one would
+    excuse every early restart; a trace that needs one is reported.
     """
     if not model.bound or model.node_lost_at is not None or model.stopping:
         return
@@ -709,12 +710,6 @@ def _restart_candidates(
                 event = {"type": kind, "exitCode": code, "reason": reason}
                 yield (event,)
                 yield from _forced(model, moments, event)
-    if any(
-        rec.state in (ctm.CRASH_LOOP_BACK_OFF, ctm.IMAGE_PULL_BACK_OFF)
-        or (rec.state == ctm.RUNNING and rec.spec.probes)
-        for rec in model.records
-    ):
-        yield ({"type": "KubeletRestarted"},)
 
 
 def _forced(model: PodModel, moments: set[float], event: dict[str, Any]) -> Iterator[Macro]:

@@ -117,21 +117,24 @@ class KubeletRestarted(_Event):
 
     What the kubelet keeps is what it re-reads: every container's runtime records (so
     ``restartCount``, the state of each container, completed init containers, which are not run
-    again because a regular container exists: ``kuberuntime_container.go:
-    computeInitContainerActions``) and the API's pod status (``started`` of a running container,
-    kept while ``ChangeContainerStatusOnKubeletRestart`` is off, its v1.35 default:
-    ``kubelet_pods.go:convertToAPIContainerStatuses``). What it loses is what it held in memory:
-    the crash-loop and image-pull back-offs (``kubelet.go``: ``flowcontrol.NewBackOff``), so a
-    container waiting in ``CrashLoopBackOff`` or ``ImagePullBackOff`` is started or pulled at
-    once; the reason cache (``reason_cache.go``), so a waiting reason is no longer published; and
-    the probe workers' results (``prober/worker.go``): every probe counts its threshold afresh.
-    A container that started more than 10 s before the restart keeps ``ready`` when it has no
-    readiness probe, and, with one, is ready exactly when the pod's ``Ready`` condition was True
-    (``prober_manager.go:setReadyStateOnKubeletRestart``, ``kubeletRestartGracePeriod``), until its
-    readiness probe records a result; one that started within those 10 s is probed as a new
-    container: not ready until a readiness success, not started until a startup success.
-    Illegal while the pod is terminating or a container is being killed (podfsm does not model a
-    kubelet that dies in the middle of a kill).
+    again because a regular container exists:
+    ``kuberuntime_container.go:computeInitContainerActions``) and the API's pod status
+    (``started`` of a running container, kept while ``ChangeContainerStatusOnKubeletRestart`` is
+    off, its v1.35 default: ``kubelet_pods.go:convertToAPIContainerStatuses``). What it loses is
+    what it held in memory: the crash-loop and image-pull back-offs (``kubelet.go``:
+    ``flowcontrol.NewBackOff``), so a container waiting in ``CrashLoopBackOff`` or
+    ``ImagePullBackOff`` is started or pulled at once; the reason cache (``reason_cache.go``), so
+    a waiting reason is no longer published; and the probe workers' results
+    (``prober/worker.go``): every probe counts its threshold afresh. A container that started more
+    than 10 s before the restart keeps ``ready`` when it has no readiness probe, and, with one, is
+    ready exactly when the pod's ``Ready`` condition was True
+    (``prober_manager.go:setReadyStateOnKubeletRestart``, ``kubeletRestartGracePeriod``), until
+    its readiness probe records a result; one that started within those 10 s is probed as a new
+    container: not ready until a readiness success, not started until a startup success. Published
+    at the event: the status of the new kubelet's first sync (its waiting reasons gone, ``ready``
+    and ``started`` as above); after it, the starts and probe results that follow. A finished pod
+    does not notice. Illegal while the pod is terminating or a container is being killed (podfsm
+    does not model a kubelet that dies in the middle of a kill).
     """
 
     type: Literal["KubeletRestarted"] = "KubeletRestarted"
@@ -143,14 +146,17 @@ class NodeRebooted(_Event):
 
     The runtime reports each container that was running as exited with ``exitCode`` (default
     255) and ``reason`` (default ``Unknown``: containerd's CRI reports a container whose task
-    vanished so). The kubelet then needs a new sandbox (``kuberuntime_manager.go:
-    computePodActions``, ``PodSandboxChanged``): under ``Always`` and ``OnFailure`` it creates one
-    and runs the init containers again from the first, then the regular containers (under
-    ``OnFailure`` not those that succeeded); restart counts continue. Under ``Never``, once any
-    container was created, it creates no sandbox and starts nothing again: a pod whose regular
-    containers all exited ends ``Failed``, one with a container that never ran stays ``Pending``
-    (kubernetes/kubernetes#118321). ``PodReadyToStartContainers`` is False until a container
-    starts in the new sandbox.
+    vanished so). The kubelet then needs a new sandbox
+    (``kuberuntime_manager.go:computePodActions``, ``PodSandboxChanged``): under ``Always`` and
+    ``OnFailure`` it creates one and runs the init containers again from the first, then the
+    regular containers (under ``OnFailure`` not those that succeeded); restart counts continue.
+    Under ``Never``, once any container was created, it creates no sandbox and starts nothing
+    again: a pod whose regular containers all exited ends ``Failed`` (``Succeeded`` when every
+    one exited 0), one with a container that never ran stays ``Pending`` for ever
+    (kubernetes/kubernetes#118321). Published at the event: the exits, ``Ready`` False and
+    ``PodReadyToStartContainers`` False, which turns True when a container starts in the new
+    sandbox; the pod is ``Pending`` while an init container runs again. A finished pod does not
+    notice.
     """
 
     type: Literal["NodeRebooted"] = "NodeRebooted"
@@ -166,7 +172,8 @@ class SandboxLost(_Event):
     sandbox kills its containers) and ``reason`` (default ``Error``). The kubelet's reaction is
     :class:`NodeRebooted`'s (``kuberuntime_manager.go:computePodActions``): a new sandbox and the
     init containers again, or, under ``Never`` once a container was created, nothing; a restart
-    still goes through the crash-loop back-off (``doBackOff``).
+    still goes through the crash-loop back-off (``doBackOff``). Illegal when the pod has no
+    sandbox (it was lost, or could not be made) or is finished.
     """
 
     type: Literal["SandboxLost"] = "SandboxLost"

@@ -508,7 +508,7 @@ def _start_failed(b: Any, a: Any) -> bool:
     "No regular container runs before every regular init container succeeded, and init containers start "
     "one at a time, in order, each after the previous one completed (a sidecar: started); regular "
     "containers wait for the last init container only, and an init container that ran is restarted "
-    "in its own right. A new sandbox (node reboot, lost sandbox) starts this over.",
+    "in its own right, and all of this starts over in a new sandbox (node reboot, lost sandbox).",
     _INIT_ACTIONS,
     "step",
 )
@@ -1455,9 +1455,12 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
     None when the window does not show the container's whole history (it must begin before the
     first exit, and every exit must show as a terminated state or lastState). The delay is
     doBackOff's: none for the first exit, then 10 s doubling to 300 s, none again (and back to 10 s)
-    when an exit comes more than 600 s after the previous restart.
+    when an exit comes more than 600 s after the previous restart. None too when the window shows
+    a kubelet restart (``KubeletRestarted``, ``NodeRebooted``): the back-off was forgotten.
     """
     runs: dict[int, tuple[float, float]] = {}  # the run's restartCount -> (startedAt, finishedAt)
+    if any(o.event is not None and o.event.get("type") in _FORGETFUL_EVENTS for o in v.history):
+        return None  # the kubelet restarted and forgot its back-off: the exits before do not count
     first = v.statuses(v.history[0]).get(c.name)
     if first is not None and (first.restart_count or first.last or first.kind == "terminated"):
         return None
@@ -1500,6 +1503,8 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
 
 
 CRASH_RESET = 600.0
+# a kubelet that restarts (alone, or with its node) forgets its back-off entries (kubelet.go)
+_FORGETFUL_EVENTS = frozenset({"KubeletRestarted", "NodeRebooted"})
 
 
 @_published(
