@@ -577,3 +577,17 @@ def test_the_explorer_reaches_a_re_initialization() -> None:
     types = [e["type"] for e in cx.events]
     assert types[-2] in ("NodeRebooted", "SandboxLost") and types[-1] == "ContainerStarted"
     assert "ContainerExited" in types  # the init container completed first
+
+
+def test_back_off_timing_reads_a_start_error_as_a_run_that_never_started() -> None:
+    """Found by the stateful test once it drew this issue's events: a StartError at the instant of
+    an immediate restart is refused by the back-off (kuberuntime_manager.go:doBackOff, 10 s), and
+    the crash-loop-back-off-timing invariant must not take the runtime's zero startedAt (1970) for
+    the start of a run longer than 10 minutes."""
+    script = [SCHED, start("app"), exit_("app", 0), {"type": "ContainerStartFailed", "container": "app"}]
+    steps = podfsm.simulate(pod("Always"), [*script, wait(10)])
+    assert kubectl_columns(steps[-1].pod).status == "CrashLoopBackOff"
+    first = Observation(PodModel(pod("Always")).render(), 0.0, None)
+    history = [first, *(Observation(s.pod, float(s.state.now), s.event) for s in steps)]
+    for i in range(1, len(history) + 1):
+        assert check_history(history[:i]) == []
