@@ -1338,10 +1338,17 @@ class PodModel:
         for rec in self.records:
             rec.bo_delay, rec.bo_updated = 0.0, None
             rec.pull_delay, rec.pull_updated = 0.0, None
+            # the new kubelet's first status has no cached reason: the last exit shows again
             rec.cache_reason = rec.cache_message = ""
+            rec.waiting_reason = rec.waiting_message = ""
             rec.probe_runs = (("", 0), ("", 0), ("", 0))
             if rec.state == ctm.CRASH_LOOP_BACK_OFF:
+                # doBackOff finds no entry: the start is let through (Backoff.Next starts a new one)
+                assert rec.term is not None
                 rec.restart_at = self.now
+                rec.fire("backoff_over")
+                self._next_backoff(rec, rec.term.finished_at)
+                self._recreate(rec)
             elif rec.state == ctm.IMAGE_PULL_BACK_OFF:
                 rec.retry_at = self.now
             if rec.state == ctm.WAITING and rec.kill_cause in RESTARTED_IN_KILL_SYNC:
