@@ -591,3 +591,15 @@ def test_back_off_timing_reads_a_start_error_as_a_run_that_never_started() -> No
     history = [first, *(Observation(s.pod, float(s.state.now), s.event) for s in steps)]
     for i in range(1, len(history) + 1):
         assert check_history(history[:i]) == []
+
+
+def test_a_never_pod_with_a_restartable_container_stays_running_after_a_reboot() -> None:
+    """Found by the stateful test. computePodActions refuses a new sandbox by the pod's policy
+    (shouldRestartOnFailure) alone, while getPhase honours a container's own restartPolicy
+    (ContainerRestartRules): a Never pod whose container says Always stays Running after a reboot,
+    with nothing running and nothing started again (upstream as it is, like #118321)."""
+    manifest = pod("Never", c("app"), c("db", restartPolicy="Always"))
+    m = run(manifest, SCHED, start("app"), start("db"), REBOOT, wait(600))
+    assert m.render()["status"]["phase"] == "Running"
+    assert all(_state(m, n) == "terminated" for n in ("app", "db"))
+    assert "cannot happen while the container is Terminated" in _refused(m, start("db"))

@@ -370,6 +370,10 @@ def _never_plus_failure(t: Transition) -> str | None:
             return f"{name!r} (policy Never) exited {code} and is {after.containers[i].state}, not Terminated"
     if after.phase == Phase.FAILED or (after.node_lost_at is not None) or after.gone:
         return None
+    if getattr(after, "sandbox_refused", False):
+        # the kubelet made no new sandbox (Never, after a reboot): nothing is restarted, and
+        # getPhase alone decides, Running while a container's own policy would restart it
+        return None
     failed_for_good = False
     all_stopped = True
     for spec, c in t.pairs(after):
