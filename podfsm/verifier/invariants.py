@@ -1644,6 +1644,9 @@ def _consecutive(v: View, name: str, probe: str) -> tuple[int, str] | None:
         e = o.event
         if e is None:
             return None
+        if e.get("type") in _FORGETFUL_EVENTS:
+            # a restarted kubelet's probe worker counts its run afresh (prober/worker.go)
+            return (n, str(result)) if result is not None else None
         if e.get("container") != name:
             continue
         if e.get("type") == "ContainerStarted":
