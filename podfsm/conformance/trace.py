@@ -43,6 +43,7 @@ from typing import Any
 
 from podfsm.errors import IllegalEvent, PodFSMError
 from podfsm.model.machines import CONTAINER_MACHINE
+from podfsm.model.machines import container as ctm
 from podfsm.model.machines.container import ALIVE as _ALIVE
 from podfsm.model.pod import MIN_GRACE_SECONDS, PodModel, PodState
 from podfsm.oracle import kubectl_columns, pod_conditions, pod_phase
@@ -672,6 +673,7 @@ def _candidates(model: PodModel, target: Mapping[str, Any], tproj: Mapping[str, 
     if model.bound and model.node_lost_at is None and tproj.get("conditions.Ready") != "True":
         yield ({"type": "NodeLost"},)
         yield from _forced(model, moments, {"type": "NodeLost"})
+    yield from _restart_candidates(model, status, tproj, moments)
     due = model._next_deadline()
     if due is not None and due > model.now:
         yield ({"type": "TimePassed", "seconds": _round(due - model.now)},)
@@ -679,6 +681,35 @@ def _candidates(model: PodModel, target: Mapping[str, Any], tproj: Mapping[str, 
         if t > model.now:
             yield ({"type": "TimePassed", "seconds": _round(t - model.now)},)
     yield ({"type": "TimePassed", "seconds": 1},)  # one kubelet sync
+
+
+def _restart_candidates(
+    model: PodModel, status: Mapping[str, Any], tproj: Mapping[str, Any], moments: set[float]
+) -> Iterator[Macro]:
+    """A node reboot or a lost sandbox (issue 13), when the snapshot shows the sandbox gone.
+
+    ``PodReadyToStartContainers`` False while the model has a sandbox: a ``NodeRebooted`` or
+    ``SandboxLost``, with the exit code and reason the snapshot shows for a container the model
+    has running (and the events' defaults). A kubelet restart is not looked for: it is visible
+    only through what it forgets (a back-off, a probe run), so assuming an unseen one would
+    excuse every early restart; a trace that needs one is reported.
+    """
+    if not model.bound or model.node_lost_at is not None or model.stopping:
+        return
+    if tproj.get("conditions.PodReadyToStartContainers") == "False" and not model.sandbox_gone:
+        exits: list[tuple[int, str]] = []
+        for rec in model.records:
+            if rec.state not in ctm.ALIVE:
+                continue
+            for term in _observed_term(status, rec.name)[:1]:
+                code = term.get("exitCode")
+                if isinstance(code, int) and not isinstance(code, bool):
+                    exits.append((code, str(term.get("reason") or ("Completed" if code == 0 else "Error"))))
+        for kind, default in (("NodeRebooted", (255, "Unknown")), ("SandboxLost", (137, "Error"))):
+            for code, reason in dict.fromkeys([*exits, default]):
+                event = {"type": kind, "exitCode": code, "reason": reason}
+                yield (event,)
+                yield from _forced(model, moments, event)
 
 
 def _forced(model: PodModel, moments: set[float], event: dict[str, Any]) -> Iterator[Macro]:

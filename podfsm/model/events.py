@@ -9,7 +9,10 @@ condition it owns, such as the one a readiness gate names). The "rest of the wor
 ``SpecUpdated`` (a user changed a mutable spec field), ``ContainerStartFailed`` (the runtime
 could not start a created container: ``StartError``, exit 128), ``SandboxCreateFailed`` (the
 runtime could not create the pod's sandbox) and the termination-message fields of
-``ContainerExited`` (``message``, ``logTail``).
+``ContainerExited`` (``message``, ``logTail``); ``KubeletRestarted`` (the kubelet process restarts,
+the node and the runtime keep running), ``NodeRebooted`` (the node restarts: every container and
+the sandbox are gone) and ``SandboxLost`` (the runtime loses the pod's sandbox, its containers
+with it).
 
 Fields are bounded as the API bounds them (``exitCode`` an int32, ``gracePeriodSeconds`` an
 int64, ``seconds`` finite), and an event that would take a time the pod shows past
@@ -107,6 +110,75 @@ class SandboxCreateFailed(_Event):
 
     type: Literal["SandboxCreateFailed"] = "SandboxCreateFailed"
     message: str | None = None
+
+
+class KubeletRestarted(_Event):
+    """The kubelet process restarts; the node and the container runtime keep running.
+
+    What the kubelet keeps is what it re-reads: every container's runtime records (so
+    ``restartCount``, the state of each container, completed init containers, which are not run
+    again because a regular container exists:
+    ``kuberuntime_container.go:computeInitContainerActions``) and the API's pod status
+    (``started`` of a running container, kept while ``ChangeContainerStatusOnKubeletRestart`` is
+    off, its v1.35 default: ``kubelet_pods.go:convertToAPIContainerStatuses``). What it loses is
+    what it held in memory: the crash-loop and image-pull back-offs (``kubelet.go``:
+    ``flowcontrol.NewBackOff``), so a container waiting in ``CrashLoopBackOff`` or
+    ``ImagePullBackOff`` is started or pulled at once; the reason cache (``reason_cache.go``), so
+    a waiting reason is no longer published; and the probe workers' results
+    (``prober/worker.go``): every probe counts its threshold afresh. A container that started more
+    than 10 s before the restart keeps ``ready`` when it has no readiness probe, and, with one, is
+    ready exactly when the pod's ``Ready`` condition was True
+    (``prober_manager.go:setReadyStateOnKubeletRestart``, ``kubeletRestartGracePeriod``), until
+    its readiness probe records a result; one that started within those 10 s is probed as a new
+    container: not ready until a readiness success, not started until a startup success. Published
+    at the event: the status of the new kubelet's first sync (its waiting reasons gone, ``ready``
+    and ``started`` as above); after it, the starts and probe results that follow. A finished pod
+    does not notice. Illegal while the pod is terminating or a container is being killed (podfsm
+    does not model a kubelet that dies in the middle of a kill).
+    """
+
+    type: Literal["KubeletRestarted"] = "KubeletRestarted"
+
+
+class NodeRebooted(_Event):
+    """The node restarts: every container process and the pod's sandbox are gone, and the kubelet
+    restarts with it (everything :class:`KubeletRestarted` says it loses is lost too).
+
+    The runtime reports each container that was running as exited with ``exitCode`` (default
+    255) and ``reason`` (default ``Unknown``: containerd's CRI reports a container whose task
+    vanished so). The kubelet then needs a new sandbox
+    (``kuberuntime_manager.go:computePodActions``, ``PodSandboxChanged``): under ``Always`` and
+    ``OnFailure`` it creates one and runs the init containers again from the first, then the
+    regular containers (under ``OnFailure`` not those that succeeded); restart counts continue.
+    Under ``Never``, once any container was created, it creates no sandbox and starts nothing
+    again: a pod whose regular containers all exited ends ``Failed`` (``Succeeded`` when every
+    one exited 0), one with a container that never ran stays ``Pending`` for ever
+    (kubernetes/kubernetes#118321). Published at the event: the exits, ``Ready`` False and
+    ``PodReadyToStartContainers`` False, which turns True when a container starts in the new
+    sandbox; the pod is ``Pending`` while an init container runs again. A finished pod does not
+    notice.
+    """
+
+    type: Literal["NodeRebooted"] = "NodeRebooted"
+    exit_code: int = Field(default=255, alias="exitCode", ge=-(2**31), le=2**31 - 1)
+    reason: str = Field(default="Unknown", min_length=1)
+
+
+class SandboxLost(_Event):
+    """The runtime loses the pod's sandbox, and its containers with it (the sandbox was stopped
+    or died; the kubelet keeps running, with its back-offs and probe results).
+
+    Each container that was running is seen exited with ``exitCode`` (default 137: stopping a
+    sandbox kills its containers) and ``reason`` (default ``Error``). The kubelet's reaction is
+    :class:`NodeRebooted`'s (``kuberuntime_manager.go:computePodActions``): a new sandbox and the
+    init containers again, or, under ``Never`` once a container was created, nothing; a restart
+    still goes through the crash-loop back-off (``doBackOff``). Illegal when the pod has no
+    sandbox (it was lost, or could not be made) or is finished.
+    """
+
+    type: Literal["SandboxLost"] = "SandboxLost"
+    exit_code: int = Field(default=137, alias="exitCode", ge=-(2**31), le=2**31 - 1)
+    reason: str = Field(default="Error", min_length=1)
 
 
 class SpecUpdated(_Event):
@@ -235,7 +307,10 @@ Event = Annotated[
     | PodConditionSet
     | ContainerStartFailed
     | SandboxCreateFailed
-    | SpecUpdated,
+    | SpecUpdated
+    | KubeletRestarted
+    | NodeRebooted
+    | SandboxLost,
     Field(discriminator="type"),
 ]
 
@@ -257,6 +332,9 @@ EVENT_TYPES: tuple[type[_Event], ...] = (
     ContainerStartFailed,
     SandboxCreateFailed,
     SpecUpdated,
+    KubeletRestarted,
+    NodeRebooted,
+    SandboxLost,
 )
 EVENT_TYPE_NAMES: tuple[str, ...] = tuple(t.model_fields["type"].default for t in EVENT_TYPES)
 

@@ -33,11 +33,14 @@ from podfsm.model.events import (
     DeletionRequested,
     Evicted,
     ImagePullFailed,
+    KubeletRestarted,
     NodeLost,
+    NodeRebooted,
     PodConditionSet,
     PostStartHookFailed,
     ProbeResult,
     SandboxCreateFailed,
+    SandboxLost,
     Scheduled,
     SchedulingGatesRemoved,
     SpecUpdated,
@@ -62,6 +65,7 @@ from podfsm.vocab import (
     PodReason,
     ProbeKind,
     ProbeOutcome,
+    RestartPolicy,
     TerminatedReason,
     WaitingReason,
 )
@@ -94,6 +98,9 @@ SYNC_TICK = 1.0  # syncLoop's syncTicker: the work queue is read once a second
 STATUS_IMAGE = "statusImage"  # spec_overrides key: (container, the image its newest instance runs)
 _PER_CONTAINER = frozenset({"image", STATUS_IMAGE})
 SIGKILL_EXIT_CODE = 137
+# prober_manager.go kubeletRestartGracePeriod: a container that started more than 10 s before the
+# kubelet did is one the kubelet found running (it keeps its probe state, KEP-4781)
+KUBELET_RESTART_GRACE = 10.0
 
 KILL_LIVENESS = "LivenessProbe"
 KILL_STARTUP = "StartupProbe"
@@ -162,6 +169,9 @@ class ContainerState:
     # published (``waiting_reason``) at the start of the next sync
     cache_reason: str = ""
     cache_message: str = ""
+    # an instance of it was created in the pod's current sandbox (a new sandbox, after a node
+    # reboot or a lost sandbox, starts with none: the init containers run again, in order)
+    in_sandbox: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,6 +216,9 @@ class PodState:
     # spec updates applied so far (SpecUpdated): ("activeDeadlineSeconds", n) or ("image", (name, image))
     spec_overrides: tuple[tuple[str, Any], ...] = ()
     resync_at: float | None = None  # when the pod worker's requeued sync runs (after a failed sync)
+    # the sandbox was lost and the kubelet creates no new one (restartPolicy Never once a container
+    # was created: computePodActions); nothing in the pod is started again
+    sandbox_refused: bool = False
 
 
 # PodState's pod-level fields, which PodModel keeps as attributes of the same names (restore copies
@@ -254,6 +267,7 @@ class ContainerRecord:
         "ever_ran",
         "cache_reason",
         "cache_message",
+        "in_sandbox",
     )
 
     def __init__(self, pod: PodModel, spec: ContainerSpec) -> None:
@@ -280,6 +294,7 @@ class ContainerRecord:
         self.ever_ran = False
         self.cache_reason = ""
         self.cache_message = ""
+        self.in_sandbox = False
         # transient inputs for guards during one trigger
         self.pending_reason = ""
         self.decision: Action | None = None
@@ -419,6 +434,7 @@ class PodModel:
         self.stop_grace: float | None = None
         self.deletion_requested_at: float | None = None
         self.resync_at: float | None = None
+        self.sandbox_refused = False
         self._inputs: PhaseInputs | None = None
         self._targets: dict[ConditionType, tuple[str, str, str]] = {}
         if self.bound:
@@ -476,6 +492,7 @@ class PodModel:
             deletion_requested_at=self.deletion_requested_at,
             spec_overrides=self._spec_overrides,
             resync_at=self.resync_at,
+            sandbox_refused=self.sandbox_refused,
         )
 
     def restore(self, s: PodState) -> None:
@@ -667,6 +684,7 @@ class PodModel:
         rec.term = None
         rec.ever_ran = True
         self._instance_image(rec)
+        rec.in_sandbox = True
         if rec.spec.is_regular:
             self.initialized = True
 
@@ -874,7 +892,7 @@ class PodModel:
         """
         if self.gone or not self.bound or self.stopping or self.node_lost_at is not None:
             return
-        if self.phase in TERMINAL_PHASES:
+        if self.phase in TERMINAL_PHASES or self.sandbox_refused:
             return
         for rec in self.records:
             rec.waiting_reason, rec.waiting_message = rec.cache_reason, rec.cache_message
@@ -1287,7 +1305,193 @@ class PodModel:
             raise self._illegal(ev, "the pod's sandbox exists: a container is running")
         if any(r.ever_ran for r in self.records) and not self.sandbox_gone:
             raise self._illegal(ev, "the pod's sandbox exists: a container ran in it")
+        if self.sandbox_refused:
+            raise self._illegal(ev, "the kubelet creates no new sandbox for this pod (restartPolicy Never)")
         self.sandbox_gone = True
+
+    # ------------------------------------------------------------------ restarts of the node's software
+
+    def _require_node(self, ev: Any) -> None:
+        """Events of a bound pod's node that still reports (a kubelet restart, a reboot, a lost sandbox)."""
+        self._require_alive(ev)
+        if not self.bound:
+            raise self._illegal(
+                ev, "the pod is not bound to a node yet", legal=("Scheduled", "Unschedulable")
+            )
+        if self.node_lost_at is not None:
+            raise self._illegal(ev, "the node stopped reporting; nothing from it is observed")
+
+    def _on_KubeletRestarted(self, ev: KubeletRestarted) -> None:
+        """The kubelet process restarts: it re-reads the runtime and the API, and forgets its memory.
+
+        Then it syncs the pod (its first ``SyncPod``): the status is generated without the reason
+        cache, and a container the back-off held is started (or pulled) at once.
+        """
+        self._require_node(ev)
+        if self.phase in TERMINAL_PHASES:
+            return  # nothing runs and nothing will: the restart changes nothing the API shows
+        if self.stopping:
+            raise self._illegal(
+                ev,
+                "the pod is terminating; podfsm does not model a kubelet restart in the middle of a kill "
+                "(the kill's reason is the old kubelet's memory)",
+            )
+        killing = next((r for r in self.records if r.state == ctm.KILLING), None)
+        if killing is not None:
+            raise self._illegal(
+                ev,
+                "the kubelet is killing this container; podfsm does not model a kubelet restart in the "
+                "middle of a kill (the kill's reason is the old kubelet's memory)",
+                killing,
+            )
+        pod_ready = self._conds[ConditionType.READY].state == cm.TRUE
+        self._forget()
+        for rec in self.records:
+            if rec.state == ctm.RUNNING and not rec.spec.is_init:
+                self._reprobe(rec, pod_ready)
+        self._sync()
+
+    def _forget(self) -> None:
+        """What a kubelet holds only in memory, lost when it restarts.
+
+        The crash-loop and image-pull back-offs (kubelet.go, ``flowcontrol.NewBackOff``: a
+        container waiting for either is tried again at the first sync), the reason cache
+        (``reason_cache.go``), the probe workers' runs (``prober/worker.go``: ``resultRun``), the
+        pod worker's requeued sync, and a restart that a kill's sync had already decided (the new
+        kubelet judges the exit it finds).
+        """
+        for rec in self.records:
+            rec.bo_delay, rec.bo_updated = 0.0, None
+            rec.pull_delay, rec.pull_updated = 0.0, None
+            # the new kubelet's first status has no cached reason: the last exit shows again
+            rec.cache_reason = rec.cache_message = ""
+            rec.waiting_reason = rec.waiting_message = ""
+            rec.probe_runs = (("", 0), ("", 0), ("", 0))
+            if rec.state == ctm.CRASH_LOOP_BACK_OFF:
+                # doBackOff finds no entry: the start is let through (Backoff.Next starts a new one)
+                assert rec.term is not None
+                rec.restart_at = self.now
+                rec.fire("backoff_over")
+                self._next_backoff(rec, rec.term.finished_at)
+                self._recreate(rec)
+            elif rec.state == ctm.IMAGE_PULL_BACK_OFF:
+                rec.retry_at = self.now
+            if rec.state == ctm.WAITING and rec.kill_cause in RESTARTED_IN_KILL_SYNC:
+                rec.kill_cause = None  # the new kubelet sees the killed instance exited
+        self.resync_at = None
+
+    def _reprobe(self, rec: ContainerRecord, pod_ready: bool) -> None:
+        """``started`` and ``ready`` of a running container right after the kubelet restarted.
+
+        ``prober_manager.go``: ``isContainerStarted`` keeps the API's ``started=true`` while the
+        startup cache is empty (``ChangeContainerStatusOnKubeletRestart`` off);
+        ``setReadyStateOnKubeletRestart``: a container that started more than 10 s before the
+        kubelet (``kubeletRestartGracePeriod``) is ready without a readiness probe, and with one
+        exactly when the pod's Ready condition was True, until its probe records a result. Its
+        worker sets no initial result (``worker.go:doProbe``). A younger container gets the
+        workers' initial values: startup Unknown (not started), readiness Failure (not ready).
+        """
+        assert rec.started_at is not None
+        probes = rec.spec.probes
+        if rec.started_at < self.now - KUBELET_RESTART_GRACE:
+            if rec.started:
+                rec.ready = pod_ready if ProbeKind.READINESS in probes else True
+            return
+        rec.started = ProbeKind.STARTUP not in probes
+        rec.ready = rec.started and ProbeKind.READINESS not in probes
+
+    def _on_NodeRebooted(self, ev: NodeRebooted) -> None:
+        """The node restarted: every container and the sandbox are gone, the kubelet restarted too."""
+        self._require_node(ev)
+        if self.phase in TERMINAL_PHASES:
+            return  # its containers had stopped and its sandbox was released: nothing to show
+        self._lose_sandbox(ev.exit_code, ev.reason, kubelet_restarted=True)
+
+    def _on_SandboxLost(self, ev: SandboxLost) -> None:
+        """The runtime lost the pod's sandbox and its containers; the kubelet keeps running."""
+        self._require_node(ev)
+        if self.phase in TERMINAL_PHASES:
+            raise self._illegal(ev, f"the pod is {self.phase}; the kubelet released its sandbox")
+        if self.sandbox_gone:
+            raise self._illegal(
+                ev, "the pod has no sandbox: it was lost, or never made", legal=("ContainerStarted",)
+            )
+        self._lose_sandbox(ev.exit_code, ev.reason, kubelet_restarted=False)
+
+    def _lose_sandbox(self, exit_code: int, reason: str, *, kubelet_restarted: bool) -> None:
+        """Every container of the pod is gone with its sandbox; the kubelet decides on a new one.
+
+        The runtime shows each container that ran as exited (``exit_code``, ``reason``). Then the
+        kubelet's sync (``kuberuntime_manager.go:computePodActions``, ``PodSandboxChanged``):
+        under ``Never``, once a container was created (``attempt != 0`` and the runtime has
+        container records), no new sandbox and nothing started again; otherwise a new sandbox
+        (``PodReadyToStartContainers`` False until a container starts in it), the init containers
+        from the first one, in order, and the regular containers after them (under ``OnFailure``
+        not those that succeeded); each start goes through ``doBackOff``. Restart counts continue
+        (``startContainer`` counts on from the old record or the log directory).
+        """
+        for rec in self.records:
+            if rec.state in ctm.ALIVE:
+                if rec.kill_cause == KILL_POST_START:
+                    self._new_instance(rec)  # the instance the hook ran in is the newest record
+                rec.term = Termination(exit_code, reason, rec.started_at, self.now)
+                rec.fire("ContainerExited")
+                rec.started = False
+                rec.ready = rec.spec.is_init and exit_code == 0
+                rec.kill_deadline = None
+                rec.kill_cause = None
+            elif rec.kill_cause in RESTARTED_IN_KILL_SYNC:
+                rec.kill_cause = None  # the restart the kill's sync started never happened
+        if kubelet_restarted:
+            self._forget()
+        self.sandbox_gone = True
+        if self.stopping:
+            return  # nothing is left to kill: the termination finishes (_settle)
+        policy = self.spec.restart_policy
+        if policy == RestartPolicy.NEVER and any(r.ever_ran for r in self.records):
+            self.sandbox_refused = True
+            return
+        to_start = [
+            r
+            for r in self.regulars
+            if not (
+                policy == RestartPolicy.ON_FAILURE
+                and r.state == ctm.TERMINATED
+                and r.term is not None
+                and r.term.exit_code == 0
+            )
+        ]
+        if not to_start and self.initialized:
+            self.sandbox_refused = True  # initialization done and nothing to start: no sandbox
+            return
+        for rec in self.records:
+            rec.in_sandbox = False
+        if self.inits:
+            self.initialized = False
+        # the sync that sees the sandbox gone: the status first, then what the policy restarts anyway
+        self._sync()
+        failed = False
+        for rec in self.records:
+            if rec.state != ctm.TERMINATED or (rec.spec.is_regular and rec not in to_start):
+                continue
+            assert rec.term is not None
+            rec.decision = Action.RESTART
+            rec.backoff_ref = rec.term
+            try:
+                if rec.fire("restart"):
+                    self._next_backoff(rec, rec.term.finished_at)
+                    self._recreate(rec)
+                    # a regular init container still shows its exit 0 until it runs again
+                    rec.ready = rec.spec.is_init and rec.term.exit_code == 0
+                else:
+                    rec.fire("back_off")
+                    rec.restart_at = rec.term.finished_at + rec.bo_delay
+                    self._cache_crash_loop(rec)
+                    failed = True
+            finally:
+                rec.decision = None
+        if failed and self.resync_at is None:
+            self.resync_at = self.now + RESYNC_AFTER_ERROR
 
     # ValidatePodUpdate (pkg/apis/core/validation/validation.go): the fields a pod update may change
     _UPDATE_FORBIDDEN = (
@@ -1385,6 +1589,11 @@ class PodModel:
         """Why the kubelet would not start ``rec`` now, or None when it would."""
         if self.stopping:
             return "the pod is terminating"
+        if self.sandbox_refused:
+            return (
+                "the sandbox is gone and the kubelet creates no new one: restartPolicy Never and the "
+                "pod's containers were created (computePodActions; kubernetes/kubernetes#118321)"
+            )
         if rec.state == ctm.IMAGE_PULL_BACK_OFF:
             return "the image pull is backing off"
         if rec.spec.is_regular:
@@ -1397,9 +1606,10 @@ class PodModel:
             return f"init containers must finish first: {why}" if why else None
         if rec.spec.is_init and self.initialized:
             return "the pod is initialized; regular init containers are not run again"
-        if rec.ever_ran:
-            # an init container that ran before is restarted in its own right, whatever the
-            # containers before it do (computeInitContainerActions walks from the last one)
+        if rec.in_sandbox:
+            # an init container that ran before (in this sandbox) is restarted in its own right,
+            # whatever the containers before it do (computeInitContainerActions walks from the
+            # last one); in a new sandbox they run again in order
             return None
         for other in self.inits:
             if other is rec:
@@ -1414,7 +1624,12 @@ class PodModel:
             if rec.state == ctm.RUNNING and rec.started:
                 return None
             return f"sidecar {rec.name!r} has not started"
-        if rec.state == ctm.TERMINATED and rec.term is not None and rec.term.exit_code == 0:
+        if (
+            rec.state == ctm.TERMINATED
+            and rec.term is not None
+            and rec.term.exit_code == 0
+            and rec.in_sandbox
+        ):
             return None
         return f"init container {rec.name!r} has not completed"
 
@@ -1567,7 +1782,7 @@ class PodModel:
 
     def all_regular_exited_zero(self) -> bool:
         """The pod ran and every regular container's last run exited 0 (getPhase with podIsTerminal)."""
-        if not self.initialized:
+        if not self.initialized and not any(r.ever_ran for r in self.regulars):
             return False
         for r in self.regulars:
             t = r.term or r.last_term

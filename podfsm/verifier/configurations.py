@@ -38,8 +38,11 @@ class Bounds:
     create_failures: bool = True  # try ContainerCreateFailed
     expiries: bool = True  # let time run to the expiry of back-off entries, not only to deadlines
     exits: tuple[tuple[int, str | None], ...] = ()  # exits tried besides 0 and 1: (exit code, reason)
+    # try KubeletRestarted, NodeRebooted and SandboxLost (issue 13); off unless asked for, so that
+    # the pinned state counts of the standard configurations stay what they were
+    restarts: bool = False
 
-    _KEYS = ("maxRestarts", "maxImageBackoff", "createFailures", "expiries", "exits")
+    _KEYS = ("maxRestarts", "maxImageBackoff", "createFailures", "expiries", "exits", "restarts")
 
     def to_dict(self) -> dict[str, Any]:
         """The bounds as the annotation spells them (only those that leave something out)."""
@@ -54,6 +57,8 @@ class Bounds:
             out["expiries"] = False
         if self.exits:
             out["exits"] = [[code, reason] for code, reason in self.exits]
+        if self.restarts:
+            out["restarts"] = True
         return out
 
     @classmethod
@@ -82,8 +87,8 @@ class Bounds:
                 raise ManifestError(source, f"{key} must be a number >= 0", where)
             return float(value)
 
-        def flag(key: str) -> bool:
-            value = data.get(key, True)
+        def flag(key: str, default: bool = True) -> bool:
+            value = data.get(key, default)
             if not isinstance(value, bool):
                 raise ManifestError(source, f"{key} must be true or false", where)
             return value
@@ -106,6 +111,7 @@ class Bounds:
             max_image_backoff=number("maxImageBackoff"),
             create_failures=flag("createFailures"),
             expiries=flag("expiries"),
+            restarts=flag("restarts", False),
         )
 
 

@@ -43,7 +43,10 @@ Events tried (a superset of the legal ones; the model refuses the rest): ``Sched
 ``PostStartHookFailed`` (with a postStart hook),
 ``ProbeResult`` for each probe it has with ``Success`` and ``Failure``; ``PodConditionSet``
 True/False for each readiness gate; ``DeletionRequested`` (the spec's grace period),
-``Evicted``, ``NodeLost``, ``SandboxCreateFailed`` and ``TimePassed`` as above. ``SpecUpdated``
+``Evicted``, ``NodeLost``, ``SandboxCreateFailed`` and ``TimePassed`` as above; with the bound
+``restarts`` also ``KubeletRestarted``, ``NodeRebooted`` and ``SandboxLost`` (their default exit
+codes), time then also running to 11 s after a probed container's start (the kubelet's 10 s
+restart grace tells a container it found running from a young one). ``SpecUpdated``
 is not tried (its values are unbounded); the Hypothesis strategies try it. A container event is
 tried only when the container machine's table has a row for it from the container's state
 (``CONTAINER_MACHINE.rows_from``). Image pulls fail only before a container first ran.
@@ -78,11 +81,14 @@ from podfsm.model.events import (
     DeletionRequested,
     Evicted,
     ImagePullFailed,
+    KubeletRestarted,
     NodeLost,
+    NodeRebooted,
     PodConditionSet,
     PostStartHookFailed,
     ProbeResult,
     SandboxCreateFailed,
+    SandboxLost,
     Scheduled,
     SchedulingGatesRemoved,
     TimePassed,
@@ -135,6 +141,9 @@ EXPIRY_STEP = 1.0  # a back-off entry has expired 1 s after its 600 s window
 CRASH_AGE_CAP = pod_model.CRASH_BACKOFF_RESET + EXPIRY_STEP  # 601
 PULL_AGE_CAP = pod_model.IMAGE_BACKOFF_RESET + EXPIRY_STEP  # 601
 _DECIDED = (ctm.CRASH_LOOP_BACK_OFF, ctm.TERMINATED)
+# a container older than the kubelet's restart grace (10 s) keeps its probe state at a restart
+_RESTART_AGE_CAP = pod_model.KUBELET_RESTART_GRACE + EXPIRY_STEP  # 11
+_GRACE_PROBES = frozenset({ProbeKind.STARTUP, ProbeKind.READINESS})
 _NONE = -1.0
 
 
@@ -204,6 +213,7 @@ class EventCatalogue:
         self.evicted = Evicted()
         self.node_lost = NodeLost()
         self.sandbox_failed = SandboxCreateFailed()
+        self.restarts = (KubeletRestarted(), NodeRebooted(), SandboxLost()) if bounds.restarts else ()
 
     def may_pull(self, rec: Any) -> bool:
         """Image pulls fail only before the first run, and only until the back-off reaches the bound."""
@@ -243,17 +253,19 @@ class EventCatalogue:
             out.append(self.node_lost)
             if self.bounds.create_failures and not model.stopping:
                 out.append(self.sandbox_failed)
-        wait = next_instant(model, expiries=self.bounds.expiries)
+            out.extend(self.restarts)
+        wait = next_instant(model, expiries=self.bounds.expiries, restarts=self.bounds.restarts)
         if wait is not None:
             out.append(TimePassed(seconds=wait))
         return out
 
 
-def next_instant(model: PodModel, *, expiries: bool = True) -> float | None:
+def next_instant(model: PodModel, *, expiries: bool = True, restarts: bool = False) -> float | None:
     """Seconds until the next instant that matters, or None when waiting changes nothing.
 
     The model's own deadlines, the expiry of a crash or image back-off entry (with
-    ``expiries``), and the end of a probe's initial delay.
+    ``expiries``), the end of a probe's initial delay, and (with ``restarts``) the end of the
+    kubelet's 10 s restart grace after a probed container's start.
     """
     if model.gone:
         return None
@@ -262,7 +274,7 @@ def next_instant(model: PodModel, *, expiries: bool = True) -> float | None:
     best = None if due is None else due - now
     if model.node_lost_at is None and not model.stopping:
         for rec in model.records:
-            for left in _instants(rec, now, expiries):
+            for left in _instants(rec, now, expiries, restarts):
                 if left > 0 and (best is None or left < best):
                     best = left
     if best is None or best <= 0:
@@ -270,7 +282,7 @@ def next_instant(model: PodModel, *, expiries: bool = True) -> float | None:
     return best
 
 
-def _instants(rec: Any, now: float, expiries: bool) -> Iterator[float]:
+def _instants(rec: Any, now: float, expiries: bool, restarts: bool = False) -> Iterator[float]:
     if expiries and rec.bo_updated is not None and rec.state not in _DECIDED:
         yield rec.bo_updated + pod_model.CRASH_BACKOFF_RESET + EXPIRY_STEP - now
     if expiries and rec.pull_updated is not None and not rec.ever_ran:
@@ -278,6 +290,8 @@ def _instants(rec: Any, now: float, expiries: bool) -> Iterator[float]:
     if rec.state in ctm.ALIVE and rec.started_at is not None:
         for probe in rec.spec.probes.values():
             yield rec.started_at + probe.initial_delay_seconds - now
+        if restarts and _GRACE_PROBES & rec.spec.probes.keys():
+            yield rec.started_at + _RESTART_AGE_CAP - now
 
 
 # ----------------------------------------------------------------------------------- the key
@@ -335,11 +349,27 @@ class KeyBuilder:
     """The explorer's key of a :class:`PodState` for one pod spec (see the module doc)."""
 
     def __init__(
-        self, specs: Sequence[ContainerSpec], *, restart_cap: int = 1, symmetry: bool = True
+        self,
+        specs: Sequence[ContainerSpec],
+        *,
+        restart_cap: int = 1,
+        symmetry: bool = True,
+        kubelet_restarts: bool = False,
     ) -> None:
         self.restart_cap = restart_cap
+        # a run's age matters up to its probes' initial delay; with kubelet restarts explored, for
+        # a container with a startup or readiness probe also up to the restart grace (10 s)
         self.delay_caps = tuple(
-            float(max((p.initial_delay_seconds for p in s.probes.values()), default=0)) for s in specs
+            float(
+                max(
+                    (
+                        *(p.initial_delay_seconds for p in s.probes.values()),
+                        _RESTART_AGE_CAP if kubelet_restarts and _GRACE_PROBES & s.probes.keys() else 0,
+                    ),
+                    default=0,
+                )
+            )
+            for s in specs
         )
         # A run of equal probe results matters only up to its threshold: runs >= threshold - 1
         # behave alike, and with every threshold 1 the last result does not matter at all.

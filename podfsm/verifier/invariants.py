@@ -371,6 +371,10 @@ def _never_plus_failure(t: Transition) -> str | None:
             return f"{name!r} (policy Never) exited {code} and is {after.containers[i].state}, not Terminated"
     if after.phase == Phase.FAILED or (after.node_lost_at is not None) or after.gone:
         return None
+    if getattr(after, "sandbox_refused", False):
+        # the kubelet made no new sandbox (Never, after a reboot): nothing is restarted, and
+        # getPhase alone decides, Running while a container's own policy would restart it
+        return None
     failed_for_good = False
     all_stopped = True
     for spec, c in t.pairs(after):
@@ -398,7 +402,7 @@ def _never_plus_failure(t: Transition) -> str | None:
 @invariant(
     "always-keeps-running",
     "Without deletion or eviction, a pod whose regular containers all restart Always never leaves Running "
-    "once it reached it.",
+    "once it reached it, except for Pending while a new sandbox runs its init containers again.",
     f"{_SHOULD_RESTART}; {_GET_PHASE} (Always: Running while containers are restarted)",
     "step",
 )
@@ -408,6 +412,8 @@ def _always_keeps_running(t: Transition) -> str | None:
         return None
     if t.after.deletion_at is not None or _forced(t.after):
         return None
+    if t.after.phase == Phase.PENDING and not t.after.initialized:
+        return None  # re-initialized in a new sandbox (node reboot, lost sandbox): init containers run again
     policy = str(t.context.spec.restart_policy)
     if all(effective_policy(c, policy) == RestartPolicy.ALWAYS for c in t.context.containers if c.is_regular):
         return f"the pod left Running for {t.after.phase} without being deleted or evicted"
@@ -469,7 +475,14 @@ def _restart_count(t: Transition) -> str | None:
         # the hook and its kill run inside the kubelet's start (startContainer)
         started = b.state not in _ALIVE and a.state in _ALIVE and a.kill_cause != _HOOK_KILL
         hook_seen = b.state in _ALIVE and b.kill_cause == _HOOK_KILL and a.state not in _ALIVE
-        restarted = b.ever_ran and (started or hook_seen or _start_failed(b, a))
+        # a StartError event is a new instance, even one equal in every field to the last (the same
+        # instant, as after a kubelet restart forgot the back-off)
+        start_error = (
+            getattr(t.event, "type", None) == "ContainerStartFailed"
+            and getattr(t.event, "container", None) == spec.name
+            and b.state == "Waiting"
+        )
+        restarted = b.ever_ran and (started or hook_seen or start_error or _start_failed(b, a))
         expected = b.restart_count + (1 if restarted else 0)
         if a.restart_count != expected:
             what = "ran again" if restarted else "did not run again"
@@ -478,6 +491,11 @@ def _restart_count(t: Transition) -> str | None:
                 f"{b.restart_count} -> {a.restart_count}"
             )
     return None
+
+
+def _in_sandbox(c: Any) -> bool:
+    """The container ran in the pod's current sandbox (``ever_ran`` for a model without sandboxes)."""
+    return bool(getattr(c, "in_sandbox", c.ever_ran))
 
 
 def _start_failed(b: Any, a: Any) -> bool:
@@ -495,7 +513,7 @@ def _start_failed(b: Any, a: Any) -> bool:
     "No regular container runs before every regular init container succeeded, and init containers start "
     "one at a time, in order, each after the previous one completed (a sidecar: started); regular "
     "containers wait for the last init container only, and an init container that ran is restarted "
-    "in its own right.",
+    "in its own right, and all of this starts over in a new sandbox (node reboot, lost sandbox).",
     _INIT_ACTIONS,
     "step",
 )
@@ -505,7 +523,8 @@ def _init_before_app(t: Transition) -> str | None:
     running_inits = [s.name for s, c in inits if s.is_init and c.state in _ALIVE]
     if len(running_inits) > 1:
         return f"regular init containers {running_inits} run at the same time"
-    app_ran = any(s.is_regular and (c.state in _ALIVE or c.ever_ran) for s, c in t.pairs(after))
+    # ran in the pod's current sandbox: a new one (node reboot, lost sandbox) runs the init containers again
+    app_ran = any(s.is_regular and (c.state in _ALIVE or _in_sandbox(c)) for s, c in t.pairs(after))
     if app_ran:
         for s, c in inits:
             if s.is_init and not _done_init(s, c):
@@ -517,8 +536,8 @@ def _init_before_app(t: Transition) -> str | None:
     ):
         if b.state in _ALIVE or a.state not in _ALIVE:
             continue
-        if not spec.is_regular and b.ever_ran:
-            continue  # an init container that ran before is restarted in its own right
+        if not spec.is_regular and _in_sandbox(b):
+            continue  # an init container that ran before (in this sandbox) is restarted in its own right
         earlier = t.context.containers[:i] if not spec.is_regular else t.context.containers
         inits_ = [j for j, other in enumerate(earlier) if not other.is_regular]
         if spec.is_regular:
@@ -1364,12 +1383,60 @@ def _restart_policy(v: View) -> str | None:
             continue
         if s.kind in ("waiting", "running") and s.last_exit_code is not None:
             code = s.last_exit_code
-            if not restarts(c, policy, code) and not _probe_kill_possible(v, c):
+            if (
+                not restarts(c, policy, code)
+                and not _probe_kill_possible(v, c)
+                and not _new_sandbox_since(v, c.name, s)
+            ):
                 return (
                     f"{c.name!r} ({_policy_text(c, policy)}) was restarted after exit {code}, "
                     f"which its policy does not restart"
                 )
     return None
+
+
+_SANDBOX_EVENTS = frozenset({"NodeRebooted", "SandboxLost"})
+
+
+def _new_sandbox_since(v: View, name: str, s: _Status) -> bool:
+    """Whether the container's run after ``s``'s last exit may be in a new sandbox.
+
+    ``computePodActions`` with ``PodSandboxChanged``: a new sandbox runs the init containers again
+    and starts the regular containers whatever their last exit (under ``OnFailure`` not those that
+    succeeded). Evidence in the window: a node reboot or lost sandbox (the event), or an
+    observation with ``PodReadyToStartContainers`` False that shows the container exited with that
+    code; or the window's first observation already shows this restart (it was judged when it
+    appeared). A single snapshot can only show the picture of a re-initialization: a completed
+    regular init container running again while no regular container runs and one has exited.
+    """
+    if len(v.history) == 1:
+        # one snapshot: a completed regular init container running again while no regular
+        # container runs and one has exited is what a re-initialization in a new sandbox shows
+        spec = next((c for c in v.containers() if c.name == name), None)
+        sts = v.statuses()
+        regulars = [sts.get(c.name) for c in v.containers() if c.is_regular]
+        return (
+            spec is not None
+            and spec.is_init
+            and s.last_exit_code == 0
+            and not any(r is not None and r.kind == "running" for r in regulars)
+            and any(r is not None and (r.kind == "terminated" or r.last) for r in regulars)
+        )
+    first = v.statuses(v.history[0]).get(name)
+    if first is not None and first.kind in ("waiting", "running") and first.last == s.last:
+        return True
+    for obs in v.history:
+        if obs.event is not None and obs.event.get("type") in _SANDBOX_EVENTS:
+            return True
+        seen = v.statuses(obs).get(name)
+        if (
+            v.condition("PodReadyToStartContainers", obs) == "False"
+            and seen is not None
+            and seen.kind == "terminated"
+            and seen.state.get("exitCode") == s.last_exit_code
+        ):
+            return True
+    return False
 
 
 def _policy_text(c: ContainerSpec, pod_policy: str) -> str:
@@ -1396,9 +1463,12 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
     None when the window does not show the container's whole history (it must begin before the
     first exit, and every exit must show as a terminated state or lastState). The delay is
     doBackOff's: none for the first exit, then 10 s doubling to 300 s, none again (and back to 10 s)
-    when an exit comes more than 600 s after the previous restart.
+    when an exit comes more than 600 s after the previous restart. None too when the window shows
+    a kubelet restart (``KubeletRestarted``, ``NodeRebooted``): the back-off was forgotten.
     """
     runs: dict[int, tuple[float, float]] = {}  # the run's restartCount -> (startedAt, finishedAt)
+    if any(o.event is not None and o.event.get("type") in _FORGETFUL_EVENTS for o in v.history):
+        return None  # the kubelet restarted and forgot its back-off: the exits before do not count
     first = v.statuses(v.history[0]).get(c.name)
     if first is not None and (first.restart_count or first.last or first.kind == "terminated"):
         return None
@@ -1447,6 +1517,8 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
 
 
 CRASH_RESET = 600.0
+# a kubelet that restarts (alone, or with its node) forgets its back-off entries (kubelet.go)
+_FORGETFUL_EVENTS = frozenset({"KubeletRestarted", "NodeRebooted"})
 
 
 def _pod_kill_possible(v: View) -> bool:
@@ -1633,6 +1705,9 @@ def _consecutive(v: View, name: str, probe: str) -> tuple[int, str] | None:
         e = o.event
         if e is None:
             return None
+        if e.get("type") in _FORGETFUL_EVENTS:
+            # a restarted kubelet's probe worker counts its run afresh (prober/worker.go)
+            return (n, str(result)) if result is not None else None
         if e.get("container") != name:
             continue
         if e.get("type") == "ContainerStarted":
@@ -1744,8 +1819,8 @@ def _termination_ordering(v: View) -> str | None:
         if b is None or a is None or b.kind != "running" or a.kind == "running":
             continue
         own_exit = e is not None and e.get("type") == "ContainerExited" and e.get("container") == c.name
-        if own_exit or e is None:
-            continue
+        if own_exit or e is None or e.get("type") in _SANDBOX_EVENTS:
+            continue  # (a reboot or a lost sandbox stops every container at once)
         # the kubelet stopped it (SIGKILL at a deadline); a liveness or startup kill has its own grace
         if deletion is not None and not v.status(v.last).get("reason") and not _probe_kill_possible(v, c):
             asked, grace = deletion

@@ -133,7 +133,12 @@ class Partition:
         self.model.shared_render_parts = {}  # type: ignore[attr-defined]
         self.ctx: Context = ExplorerContext.of(self.model)
         self.catalogue = EventCatalogue(self.model, job.bounds)
-        self.keys = KeyBuilder(self.ctx.containers, restart_cap=job.restart_cap, symmetry=job.symmetry)
+        self.keys = KeyBuilder(
+            self.ctx.containers,
+            restart_cap=job.restart_cap,
+            symmetry=job.symmetry,
+            kubelet_restarts=job.bounds.restarts,
+        )
         self.fingerprint = portable_fingerprint if job.portable else fingerprint
         self.state_invs = tuple(i for i in job.invariants if i.scope == "state")
         self.step_invs = tuple(i for i in job.invariants if i.scope == "step")

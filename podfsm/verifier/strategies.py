@@ -251,6 +251,9 @@ def _world(model: Any, *, include_illegal: bool = False) -> list[Any]:
         DeletionRequested,
         Evicted,
         ImagePullFailed,
+        KubeletRestarted,
+        NodeRebooted,
+        SandboxLost,
         SpecUpdated,
         TimePassed,
     )
@@ -280,6 +283,11 @@ def _world(model: Any, *, include_illegal: bool = False) -> list[Any]:
     if model.bound and not model.gone:
         ads = model.spec.active_deadline_seconds
         extra.append(SpecUpdated(active_deadline_seconds=max(1, ads // 2) if ads else 60))
+    if model.bound and model.node_lost_at is None:
+        # the node's software restarts (issue 13): the kubelet alone, the whole node, the sandbox
+        extra.append(KubeletRestarted())
+        extra.append(NodeRebooted())
+        extra.append(SandboxLost())
     if model.bound:  # an unbound pod is deleted at once: one way to do that is enough
         extra.append(DeletionRequested(grace_period_seconds=0))
         extra.append(DeletionRequested(grace_period_seconds=1))
@@ -296,7 +304,18 @@ def _next_image(image: str) -> str:
     return image + "-next" if image else "next"
 
 
-_DISRUPTIONS = frozenset({"DeletionRequested", "Evicted", "NodeLost", "SpecUpdated"})  # drawn 1 in 8
+# drawn 1 in 8
+_DISRUPTIONS = frozenset(
+    {
+        "DeletionRequested",
+        "Evicted",
+        "NodeLost",
+        "SpecUpdated",
+        "KubeletRestarted",
+        "NodeRebooted",
+        "SandboxLost",
+    }
+)
 
 
 def _preferred(flavour: str, model: Any, ev: Any) -> bool:
@@ -331,7 +350,7 @@ def next_event(
     Three times in eight an event that moves the pod on through its life (binding, a start, a
     startup or readiness success, a readiness gate set), twice in eight one ``flavour`` leans
     toward, twice in eight any kind but a disruption (deletion, eviction, node loss, a spec
-    update), once in eight anything. Without
+    update, a kubelet restart, a node reboot, a lost sandbox), once in eight anything. Without
     ``include_illegal`` every event is one worth trying (the model may still refuse some); with
     it, some events the model must refuse are mixed in, to exercise
     :class:`~podfsm.errors.IllegalEvent`.

@@ -28,6 +28,11 @@ def initialized(p: PodModel) -> bool:
     return not p.phase_inputs().initializing
 
 
+def initializing(p: PodModel) -> bool:
+    """An init container is pending again (a new sandbox runs them anew): getPhase says Pending."""
+    return p.phase_inputs().initializing
+
+
 def some_running_none_unknown(p: PodModel) -> bool:
     """At least one container runs and every regular container and sidecar has a status."""
     i = p.phase_inputs()
@@ -157,10 +162,19 @@ PHASE_MACHINE = check_definition(
                 "Deletion finished otherwise: Failed.",
                 "pkg/kubelet/status/status_manager.go:TerminatePod",
             ),
+            Row(
+                "sync",
+                Phase.RUNNING,
+                Phase.PENDING,
+                ("initializing",),
+                "A new sandbox (node reboot, lost sandbox): the init containers run again, so Pending.",
+                f"{_GP}; pkg/kubelet/kuberuntime/kuberuntime_manager.go:computePodActions",
+            ),
         ),
         guards={
             "init_failed_for_good": init_failed_for_good,
             "initialized": initialized,
+            "initializing": initializing,
             "some_running_none_unknown": some_running_none_unknown,
             "all_stopped": all_stopped,
             "some_stopped_restartable": some_stopped_restartable,
