@@ -466,7 +466,13 @@ def _restart_count(t: Transition) -> str | None:
     for spec, b, a in zip(t.context.containers, t.before.containers, t.after.containers, strict=True):
         # an instance whose postStart hook failed is seen (and counted) only once it was killed:
         # the hook and its kill run inside the kubelet's start (startContainer)
-        started = b.state not in _ALIVE and a.state in _ALIVE and a.kill_cause != _HOOK_KILL
+        # (and one whose postStart hook still runs is a new instance only once the hook returned)
+        started = (
+            (b.state not in _ALIVE or b.hook_running)
+            and a.state in _ALIVE
+            and a.kill_cause != _HOOK_KILL
+            and not a.hook_running
+        )
         hook_seen = b.state in _ALIVE and b.kill_cause == _HOOK_KILL and a.state not in _ALIVE
         restarted = b.ever_ran and (started or hook_seen or _start_failed(b, a))
         expected = b.restart_count + (1 if restarted else 0)
@@ -1395,6 +1401,9 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
     when an exit comes more than 600 s after the previous restart.
     """
     runs: dict[int, tuple[float, float]] = {}  # the run's restartCount -> (startedAt, finishedAt)
+    if len({_image_of(o.pod, c.name) for o in v.history}) > 1:
+        # a new image is a new back-off key (GetStableKey hashes the container): a new history
+        return None
     first = v.statuses(v.history[0]).get(c.name)
     if first is not None and (first.restart_count or first.last or first.kind == "terminated"):
         return None
@@ -1410,6 +1419,8 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
             ended.append((s.restart_count - 1 if s.kind == "running" else s.restart_count, s.last))
         for index, d in ended:
             fin, sta = v.seconds(d.get("finishedAt")), v.seconds(d.get("startedAt"))
+            if d.get("reason") == "StartError":
+                sta = None  # never ran: the runtime's zero startedAt (1970), not a run's start
             if fin is not None and index >= 0:
                 runs[index] = (sta if sta is not None else fin, fin)
     if sorted(runs) != list(range(len(runs))):
@@ -1437,6 +1448,17 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
 
 
 CRASH_RESET = 600.0
+
+
+def _image_of(pod: Mapping[str, Any], name: str) -> str | None:
+    """The image the pod's spec gives container ``name`` (None when it is not there)."""
+    spec = pod.get("spec") or {}
+    for key in ("initContainers", "containers"):
+        for c in spec.get(key) or ():
+            if isinstance(c, Mapping) and c.get("name") == name:
+                image = c.get("image")
+                return str(image) if image is not None else None
+    return None
 
 
 @_published(
@@ -1545,6 +1567,15 @@ def _restart_count_last_state(v: View) -> str | None:
         if a.kind in ("waiting", "running"):
             same_run = a.kind == b.kind == "running" and a.state.get("startedAt") == b.state.get("startedAt")
             want: Mapping[str, Any]
+            start_error = (
+                a.kind == "waiting"
+                and a.last.get("reason") == "StartError"
+                and a.restart_count == b.restart_count + 1
+            )
+            if start_error:
+                # a new instance that could not start (RunContainerError in the reason cache) is
+                # the run that ended; it was never shown terminated (startContainer)
+                continue
             if b.kind == "terminated":
                 want = b.state  # the run that just ended
             elif b.kind == "running" and not same_run:
