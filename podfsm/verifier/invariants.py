@@ -1560,9 +1560,14 @@ def _restart_count_last_state(v: View) -> str | None:
                 f"{b.restart_count} -> {a.restart_count}"
             )
         spec_c = next((c for c in v.containers() if c.name == name), None)
-        if spec_c is not None and (_probe_kill_possible(v, spec_c) or spec_c.post_start):
-            # a probe kill and its restart happen in one sync, and an instance whose postStart hook
-            # failed is never shown running: lastState may be a run the window did not show
+        if spec_c is not None and (
+            _probe_kill_possible(v, spec_c)
+            or spec_c.post_start
+            or len({_image_of(o.pod, name) for o in v.history}) > 1
+        ):
+            # a probe kill and its restart happen in one sync (so do a kill for a new image and its
+            # restart), and an instance whose postStart hook failed is never shown running:
+            # lastState may be a run the window did not show
             continue
         if a.kind in ("waiting", "running"):
             same_run = a.kind == b.kind == "running" and a.state.get("startedAt") == b.state.get("startedAt")
