@@ -207,8 +207,12 @@ def test_symmetry_merges_permuted_containers_only() -> None:
 
 def test_bounds_come_from_the_annotation() -> None:
     conf = BY_NAME["always-3c"]
-    assert conf.bounds == Bounds(max_restarts=1, max_image_backoff=0.0, create_failures=False, expiries=False)
-    assert BY_NAME["always-1c"].bounds == Bounds()
+    assert conf.bounds == Bounds(
+        max_restarts=1, max_image_backoff=0.0, create_failures=False, expiries=False, node_monitor=False
+    )
+    # the standard configurations leave out the silent window of a lost node (nodeMonitor: false)
+    assert BY_NAME["always-1c"].bounds == Bounds(node_monitor=False)
+    assert BY_NAME["always-1c-node-loss"].bounds.node_monitor
     result = explore(conf.manifest, name=conf.name, invariants=[])
     assert result.pruned > 0  # restarts beyond the bound were cut
     assert result.bounds == conf.bounds

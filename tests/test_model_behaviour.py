@@ -358,13 +358,19 @@ def test_eviction_fails_the_pod_with_reason_and_disruption_target() -> None:
 
 
 def test_node_lost_marks_ready_false_and_freezes_the_node() -> None:
-    """nodelifecycle MarkPodsNotReady: only Ready changes; nothing from the node is observed after."""
+    """nodelifecycle MarkPodsNotReady: only Ready changes, once node-monitor-grace-period (50 s)
+    has passed since the node went silent; nothing from the node is observed after. The 300 s
+    toleration counts from the taint, added when the node is marked not ready."""
     m = run(pod(), SCHED, start("app"), {"type": "NodeLost"})
+    assert condition(m, "Ready")["status"] == "True"
+    m.apply(wait(50))
     assert condition(m, "Ready")["status"] == "False"
     assert m.phase == "Running"
     with pytest.raises(IllegalEvent, match="stopped reporting"):
         m.apply(exit_("app", 1))
-    m.apply(wait(300))
+    m.apply(wait(299))
+    assert "deletionTimestamp" not in m.render()["metadata"]
+    m.apply(wait(1))
     assert condition(m, "DisruptionTarget")["reason"] == "DeletionByTaintManager"
     assert kubectl_columns(m.render()).status == "Terminating"
 

@@ -122,14 +122,16 @@ def test_start_error_is_restarted_with_back_off_under_always() -> None:
     """computePodActions restarts a failed container under Always; doBackOff: the first restart at
     once, the next after 10 s; each new instance counts in restartCount. As for any exit (issue
     10's published status), the refused start's CrashLoopBackOff goes to the reason cache and is
-    published by the requeued sync 10 s later; until then the StartError is shown."""
+    published by the requeued sync 10 s later; until then the start's own failure is shown:
+    waiting RunContainerError (startContainer's ErrRunContainer in the reason cache), the
+    StartError in lastState."""
     fail = {"type": "ContainerStartFailed", "container": "app"}
     m = run(pod("Always"), SCHED, fail)
     assert m.by_name["app"].state == "Waiting"  # restarted at once
     m.apply(fail)
     assert m.by_name["app"].state == "CrashLoopBackOff"
     cs = status_of(m, "app")
-    assert cs["state"]["terminated"]["reason"] == "StartError"
+    assert cs["state"]["waiting"]["reason"] == "RunContainerError"
     assert cs["restartCount"] == 1
     assert cs["lastState"]["terminated"]["reason"] == "StartError"
     m.apply(wait(10))

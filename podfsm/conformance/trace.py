@@ -631,6 +631,19 @@ def _candidates(model: PodModel, target: Mapping[str, Any], tproj: Mapping[str, 
             yield _at(model, _seconds(term.get("startedAt"), model.t0), started)
         if want_state == "running":
             yield _at(model, tproj.get(f"{p}.startedAt"), started)
+            if rec.spec.post_start and not rec.hook_running:
+                # the process started at startedAt; its postStart hook returned later (now)
+                hook = {**started, "postStartRunning": True}
+                yield (
+                    *_at(model, tproj.get(f"{p}.startedAt"), hook),
+                    {"type": "PostStartHookSucceeded", "container": name},
+                )
+        if rec.hook_running:
+            yield ({"type": "PostStartHookSucceeded", "container": name},)
+            yield ({"type": "PostStartHookFailed", "container": name},)
+        if rec.pre_stop is not None:
+            # an exec or HTTP preStop hook that ended early: the stop signal, then the exit
+            yield ({"type": "PreStopHookCompleted", "container": name},)
         exits: list[tuple[int, str, float | None]] = []
         for term in terms:
             code = term.get("exitCode")

@@ -9,10 +9,11 @@ condition it owns, such as the one a readiness gate names). The "rest of the wor
 ``SpecUpdated`` (a user changed a mutable spec field), ``ContainerStartFailed`` (the runtime
 could not start a created container: ``StartError``, exit 128), ``SandboxCreateFailed`` (the
 runtime could not create the pod's sandbox) and the termination-message fields of
-``ContainerExited`` (``message``, ``logTail``); ``KubeletRestarted`` (the kubelet process restarts,
-the node and the runtime keep running), ``NodeRebooted`` (the node restarts: every container and
-the sandbox are gone) and ``SandboxLost`` (the runtime loses the pod's sandbox, its containers
-with it).
+``ContainerExited`` (``message``, ``logTail``); hook progress (``ContainerStarted`` with
+``postStartRunning``, ``PostStartHookSucceeded``, ``PreStopHookCompleted``);
+``KubeletRestarted`` (the kubelet process restarts, the node and the runtime keep running),
+``NodeRebooted`` (the node restarts: every container and the sandbox are gone) and
+``SandboxLost`` (the runtime loses the pod's sandbox, its containers with it).
 
 Fields are bounded as the API bounds them (``exitCode`` an int32, ``gracePeriodSeconds`` an
 int64, ``seconds`` finite), and an event that would take a time the pod shows past
@@ -60,9 +61,42 @@ class SchedulingGatesRemoved(_Event):
 
 
 class ContainerStarted(_Event):
-    """The runtime reports the container running."""
+    """The runtime reports the container running.
+
+    For a container with a postStart hook this is the instant the hook returned successfully,
+    unless ``postStartRunning`` is true: then the process has started (``startedAt`` is this
+    instant) and the hook is still running. The kubelet's ``SyncPod`` is blocked in
+    ``startContainer`` until the hook returns (``kuberuntime_container.go``): nothing new is
+    published and no other container starts; ``PostStartHookSucceeded`` or
+    ``PostStartHookFailed`` follows.
+    """
 
     type: Literal["ContainerStarted"] = "ContainerStarted"
+    container: str
+    post_start_running: bool | None = Field(default=None, alias="postStartRunning")
+
+
+class PostStartHookSucceeded(_Event):
+    """The postStart hook of a container started with ``postStartRunning`` returned successfully:
+    ``startContainer`` returns and the kubelet's next status shows the container running since
+    the process started (``kuberuntime_container.go:startContainer``; e2e
+    ``lifecycle_hook.go`` "should execute poststart exec hook properly")."""
+
+    type: Literal["PostStartHookSucceeded"] = "PostStartHookSucceeded"
+    container: str
+
+
+class PreStopHookCompleted(_Event):
+    """A container's exec or HTTP preStop hook ended before the grace period did.
+
+    ``killContainer`` (``kuberuntime_container.go``) sends the stop signal at once, with the
+    grace period less the hook's whole seconds (``executePreStopHook``), at least
+    ``minimumGracePeriodInSeconds`` (2 s): SIGKILL follows then. Without this event the model
+    takes the latest the hook can end, the whole grace period (e2e ``lifecycle_hook.go``
+    "should execute prestop exec hook properly").
+    """
+
+    type: Literal["PreStopHookCompleted"] = "PreStopHookCompleted"
     container: str
 
 
@@ -310,7 +344,9 @@ Event = Annotated[
     | SpecUpdated
     | KubeletRestarted
     | NodeRebooted
-    | SandboxLost,
+    | SandboxLost
+    | PostStartHookSucceeded
+    | PreStopHookCompleted,
     Field(discriminator="type"),
 ]
 
@@ -335,6 +371,8 @@ EVENT_TYPES: tuple[type[_Event], ...] = (
     KubeletRestarted,
     NodeRebooted,
     SandboxLost,
+    PostStartHookSucceeded,
+    PreStopHookCompleted,
 )
 EVENT_TYPE_NAMES: tuple[str, ...] = tuple(t.model_fields["type"].default for t in EVENT_TYPES)
 

@@ -12,6 +12,17 @@ is KubeletConfiguration's own, restricted to the fields podfsm reads::
     featureGates:
       KubeletCrashLoopBackOffMax: true            # beta in v1.35, on by default
       ReduceDefaultCrashLoopBackOffDecay: false   # alpha in v1.33, off by default
+      RestartAllContainersOnContainerExits: false # alpha in v1.35, off by default
+    nodeLifecycle:                                # podfsm extension: the control plane's settings
+      nodeMonitorGracePeriod: 50s                 # kube-controller-manager --node-monitor-grace-period
+      defaultUnreachableTolerationSeconds: 300    # kube-apiserver --default-unreachable-toleration-seconds
+
+``nodeLifecycle`` is not the kubelet's: the node controller of kube-controller-manager marks a
+silent node not ready after ``nodeMonitorGracePeriod`` (v1.35 default 50 s, since v1.32:
+``pkg/controller/nodelifecycle/config/v1alpha1/defaults.go``), and the DefaultTolerationSeconds
+admission plugin of kube-apiserver gives a pod that does not tolerate the unreachable taint
+``defaultUnreachableTolerationSeconds`` (300 s). They are given here because a simulated pod's
+node loss depends on them.
 
 Defaults are v1.35's: crash-loop back-off 10 s doubling to 300 s. The crash-loop back-off's
 initial delay and maximum come from ``newCrashLoopBackOff`` (``pkg/kubelet/kubelet.go``):
@@ -39,11 +50,20 @@ INITIAL_CRASH_LOOP_BACK_OFF = 10.0  # pkg/kubelet/kubelet.go:initialCrashLoopBac
 MAX_CRASH_LOOP_BACK_OFF = 300.0  # MaxCrashLoopBackOff, the default maxContainerRestartPeriod
 REDUCED_INITIAL_CRASH_LOOP_BACK_OFF = 1.0  # reducedInitialCrashLoopBackOff
 REDUCED_MAX_CRASH_LOOP_BACK_OFF = 60.0  # reducedMaxCrashLoopBackOff
+# kube-controller-manager's --node-monitor-grace-period: 50 s since v1.32 (kubernetes#126287)
+NODE_MONITOR_GRACE_PERIOD = 50.0
+# kube-apiserver's --default-unreachable-toleration-seconds (DefaultTolerationSeconds admission)
+DEFAULT_UNREACHABLE_TOLERATION_SECONDS = 300
+MAX_NODE_MONITOR_GRACE_PERIOD = 86400.0  # podfsm's bound, to keep the virtual clock in range
 
 # The feature gates podfsm honours, with their v1.35 defaults (pkg/features/kube_features.go).
 FEATURE_GATE_DEFAULTS: Mapping[str, bool] = {
     "KubeletCrashLoopBackOffMax": True,  # beta since v1.35
     "ReduceDefaultCrashLoopBackOffDecay": False,  # alpha since v1.33
+    # alpha in v1.35: restartPolicyRules action RestartAllContainers (KEP-5532); podfsm's
+    # simulator refuses such a rule (with the gate off, as the API server does; with it on,
+    # because the in-place restart of every container is not modelled yet)
+    "RestartAllContainersOnContainerExits": False,
 }
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(h|ms|m|s)")
@@ -71,6 +91,8 @@ class KubeletConfig:
 
     max_container_restart_period: float = MAX_CRASH_LOOP_BACK_OFF  # seconds
     feature_gates: Mapping[str, bool] = field(default_factory=lambda: dict(FEATURE_GATE_DEFAULTS))
+    node_monitor_grace_period: float = NODE_MONITOR_GRACE_PERIOD  # seconds (kube-controller-manager)
+    default_unreachable_toleration_seconds: int = DEFAULT_UNREACHABLE_TOLERATION_SECONDS  # kube-apiserver
 
     def enabled(self, gate: str) -> bool:
         """Whether ``gate`` is on (its v1.35 default unless the configuration sets it)."""
@@ -96,7 +118,7 @@ def parse_kubelet_config(obj: Any, source: str = "<kubelet-config>") -> KubeletC
         return DEFAULT_KUBELET_CONFIG
     if not isinstance(obj, Mapping):
         raise ManifestError(source, "a kubelet configuration must be a mapping (a KubeletConfiguration)")
-    known = {"apiVersion", "kind", "crashLoopBackOff", "featureGates"}
+    known = {"apiVersion", "kind", "crashLoopBackOff", "featureGates", "nodeLifecycle"}
     for key in obj:
         if key not in known:
             raise ManifestError(
@@ -137,7 +159,40 @@ def parse_kubelet_config(obj: Any, source: str = "<kubelet-config>") -> KubeletC
             if not isinstance(value, bool):
                 raise ManifestError(source, f"expected true or false, got {value!r}", f"featureGates.{name}")
             gates[str(name)] = value
-    return KubeletConfig(max_container_restart_period=period, feature_gates=gates)
+    monitor, toleration = _node_lifecycle(obj.get("nodeLifecycle"), source)
+    return KubeletConfig(
+        max_container_restart_period=period,
+        feature_gates=gates,
+        node_monitor_grace_period=monitor,
+        default_unreachable_toleration_seconds=toleration,
+    )
+
+
+def _node_lifecycle(obj: Any, source: str) -> tuple[float, int]:
+    """(nodeMonitorGracePeriod in seconds, defaultUnreachableTolerationSeconds) of ``nodeLifecycle``."""
+    monitor, toleration = NODE_MONITOR_GRACE_PERIOD, DEFAULT_UNREACHABLE_TOLERATION_SECONDS
+    if obj is None:
+        return monitor, toleration
+    fields = {"nodeMonitorGracePeriod", "defaultUnreachableTolerationSeconds"}
+    if not isinstance(obj, Mapping) or set(obj) - fields:
+        raise ManifestError(
+            source, f"expected a mapping with only {', '.join(sorted(fields))}", "nodeLifecycle"
+        )
+    if "nodeMonitorGracePeriod" in obj:
+        where = "nodeLifecycle.nodeMonitorGracePeriod"
+        try:
+            monitor = parse_duration(obj["nodeMonitorGracePeriod"])
+        except ValueError as exc:
+            raise ManifestError(source, str(exc), where) from None
+        if not 0 <= monitor <= MAX_NODE_MONITOR_GRACE_PERIOD:
+            raise ManifestError(source, "must be between 0s (at once) and 24h", where)
+    if "defaultUnreachableTolerationSeconds" in obj:
+        where = "nodeLifecycle.defaultUnreachableTolerationSeconds"
+        value = obj["defaultUnreachableTolerationSeconds"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 2**63 - 1:
+            raise ManifestError(source, f"expected a whole number of seconds >= 0, got {value!r}", where)
+        toleration = value
+    return monitor, toleration
 
 
 def load_kubelet_config(path: str) -> KubeletConfig:

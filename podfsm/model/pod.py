@@ -38,6 +38,8 @@ from podfsm.model.events import (
     NodeRebooted,
     PodConditionSet,
     PostStartHookFailed,
+    PostStartHookSucceeded,
+    PreStopHookCompleted,
     ProbeResult,
     SandboxCreateFailed,
     SandboxLost,
@@ -66,6 +68,7 @@ from podfsm.vocab import (
     ProbeKind,
     ProbeOutcome,
     RestartPolicy,
+    RuleAction,
     TerminatedReason,
     WaitingReason,
 )
@@ -172,6 +175,11 @@ class ContainerState:
     # an instance of it was created in the pod's current sandbox (a new sandbox, after a node
     # reboot or a lost sandbox, starts with none: the init containers run again, in order)
     in_sandbox: bool = False
+    # the process started and its postStart hook is still running (ContainerStarted with
+    # postStartRunning): SyncPod is blocked in startContainer, nothing of this start is published
+    hook_running: bool = False
+    # an exec or HTTP preStop hook running in killContainer: (when it started, the grace period)
+    pre_stop: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -268,6 +276,8 @@ class ContainerRecord:
         "cache_reason",
         "cache_message",
         "in_sandbox",
+        "hook_running",
+        "pre_stop",
     )
 
     def __init__(self, pod: PodModel, spec: ContainerSpec) -> None:
@@ -295,6 +305,8 @@ class ContainerRecord:
         self.cache_reason = ""
         self.cache_message = ""
         self.in_sandbox = False
+        self.hook_running = False
+        self.pre_stop: tuple[float, float] | None = None
         # transient inputs for guards during one trigger
         self.pending_reason = ""
         self.decision: Action | None = None
@@ -384,6 +396,7 @@ class PodModel:
         self._spec_overrides: tuple[tuple[str, Any], ...] = ()
         self.kubelet_config = kubelet_config or DEFAULT_KUBELET_CONFIG
         self.crash_backoff_initial, self.crash_backoff_max = self.kubelet_config.crash_loop_back_off()
+        _refuse_restart_all(manifest, self.kubelet_config, source)
         meta = manifest.get("metadata") or {}
         self.t0 = _parse_time(meta.get("creationTimestamp"), source) or DEFAULT_START
         # Virtual seconds after t0 that are still a time metav1.Time can write.
@@ -524,6 +537,7 @@ class PodModel:
         """
         ev = parse_event(event)
         try:
+            self._require_hook_returned(ev)
             handler = getattr(self, f"_on_{ev.type}")
             handler(ev)
             self._settle()
@@ -533,6 +547,30 @@ class PodModel:
             raise
         self._last = self.snapshot()
         return self._last
+
+    _DURING_POST_START = frozenset({"PostStartHookSucceeded", "PostStartHookFailed"})
+
+    def hook_running(self) -> ContainerRecord | None:
+        """The container whose postStart hook the kubelet's SyncPod is waiting for, if any."""
+        return next((r for r in self.records if r.hook_running), None)
+
+    def _require_hook_returned(self, ev: Any) -> None:
+        """While a postStart hook runs, the kubelet's pod worker is blocked in startContainer.
+
+        Only the hook's end (``PostStartHookSucceeded`` / ``PostStartHookFailed`` of that
+        container) and ``TimePassed`` (the kubelet's own timers wait for the sync) can come.
+        """
+        busy = self.hook_running()
+        if busy is None or ev.type == "TimePassed":
+            return
+        if ev.type in self._DURING_POST_START and getattr(ev, "container", None) == busy.name:
+            return
+        raise self._illegal(
+            ev,
+            f"the kubelet's SyncPod waits for the postStart hook of {busy.name!r}; "
+            "podfsm takes only its end (or TimePassed) now",
+            legal=("PostStartHookSucceeded", "PostStartHookFailed", "TimePassed"),
+        )
 
     def _check_clock(self, ev: Any) -> None:
         """Refuse an event that takes a time the pod would show past :data:`LAST_TIME`.
@@ -663,9 +701,60 @@ class PodModel:
         self._require_kubelet(ev)
         rec = self._record(ev)
         self._require_not_stopping(ev, rec)
+        if ev.post_start_running and not rec.spec.post_start:
+            raise self._illegal(ev, "postStartRunning: the container has no postStart hook", rec)
         self._fire_world(ev, rec, "ContainerStarted")
+        if ev.post_start_running:
+            # the process runs; startContainer waits for the hook: nothing is published yet
+            rec.hook_running = True
+            rec.started = rec.ready = False
+            rec.started_at = self.now
+            return
         self._started(rec)
         self._sync()  # the PLEG sees the new instance running: the kubelet syncs the pod
+
+    def _on_PostStartHookSucceeded(self, ev: PostStartHookSucceeded) -> None:
+        """The postStart hook returned: startContainer returns, the next status shows the
+        container running since its process started (``kuberuntime_container.go:startContainer``)."""
+        self._require_kubelet(ev)
+        rec = self._record(ev)
+        if not rec.hook_running:
+            raise self._illegal(
+                ev, "no postStart hook of it is running (ContainerStarted with postStartRunning first)", rec
+            )
+        self._fire_world(ev, rec, "PostStartHookSucceeded")
+        started_at = rec.started_at
+        rec.hook_running = False
+        self._started(rec)
+        rec.started_at = started_at  # the process's start, not the hook's end
+        self._sync()
+        self._fire_deadlines()  # the kubelet's timers that fell due while it waited
+
+    def _on_PreStopHookCompleted(self, ev: PreStopHookCompleted) -> None:
+        """An exec or HTTP preStop hook ended: the stop signal now, SIGKILL after the grace period
+        less the hook's whole seconds, at least 2 s (``killContainer``, ``executePreStopHook``)."""
+        self._require_kubelet(ev)
+        rec = self._record(ev)
+        if not rec.spec.pre_stop or rec.spec.pre_stop_sleep is not None:
+            raise self._illegal(
+                ev,
+                "the container has no exec or HTTP preStop hook"
+                + (" (a sleep hook takes its seconds)" if rec.spec.pre_stop else ""),
+                rec,
+            )
+        if rec.state != ctm.KILLING or rec.pre_stop is None:
+            raise self._illegal(ev, "no preStop hook of it is running", rec)
+        begun, grace = rec.pre_stop
+        if self.now >= begun + grace:
+            raise self._illegal(
+                ev,
+                "the grace period is over: the kubelet stopped waiting for the hook and sent the signal",
+                rec,
+            )
+        self._fire_world(ev, rec, "PreStopHookCompleted")
+        rec.pre_stop = None
+        took = math.floor(self.now - begun)  # executePreStopHook: whole seconds
+        rec.kill_deadline = self.now + max(grace - took, MIN_GRACE_SECONDS)
 
     def _require_not_stopping(self, ev: Any, rec: ContainerRecord) -> None:
         if self.stopping and rec.state in ctm.NOT_RUNNING:
@@ -714,10 +803,15 @@ class PodModel:
         self._require_not_stopping(ev, rec)
         if not rec.spec.post_start:
             raise self._illegal(ev, "the container has no postStart hook", rec)
+        running = rec.hook_running
         self._fire_world(ev, rec, "PostStartHookFailed")
+        rec.hook_running = False
         rec.started = rec.ready = False
-        rec.started_at = self.now  # the instance the hook runs in (not published until it is seen)
+        if not running:
+            rec.started_at = self.now  # the instance the hook runs in (not published until it is seen)
         self._begin_kill(rec, KILL_POST_START, float(self.spec.grace_seconds))
+        if running:
+            self._fire_deadlines()  # the kubelet's timers that fell due while it waited
 
     def _on_ImagePullFailed(self, ev: ImagePullFailed) -> None:
         """A pull in the kubelet's sync failed: the reason cache gets the error (published next sync)."""
@@ -810,6 +904,7 @@ class PodModel:
         rec.ready = rec.spec.is_init and exit_code == 0
         rec.kill_deadline = None
         rec.kill_cause = None
+        rec.pre_stop = None
         if cause in PROBE_KILLS and not self.stopping and self._after_probe_kill(rec):
             # The kill sync started the new instance: nothing is published in between (the next
             # status is generated once the new instance is seen), so the API keeps showing the
@@ -1070,6 +1165,9 @@ class PodModel:
             rec.fire("kill")
         rec.kill_cause = cause
         rec.kill_deadline = self.now + kill_seconds(rec.spec, grace)
+        # an exec or HTTP preStop hook runs first; PreStopHookCompleted may end it early
+        exec_hook = rec.spec.pre_stop and rec.spec.pre_stop_sleep is None and grace > 0
+        rec.pre_stop = (self.now, grace) if exec_hook else None
 
     def _on_TimePassed(self, ev: TimePassed) -> None:
         self._require_alive(ev)
@@ -1087,6 +1185,8 @@ class PodModel:
 
     def _deadlines(self) -> list[float]:
         out: list[float] = []
+        if self.hook_running() is not None:
+            return out  # the pod worker is blocked in startContainer: its timers wait
         if self.node_lost_at is None:  # nothing on a lost node is observed any more
             for rec in self.records:
                 if rec.state == ctm.KILLING and rec.kill_deadline is not None:
@@ -1099,11 +1199,39 @@ class PodModel:
         active = self._active_deadline()
         if active is not None:
             out.append(active)
-        if self.node_lost_at is not None and self.deletion_at is None:
-            tol = self.spec.unreachable_toleration_seconds
+        marked = self.node_not_ready_at()
+        if marked is not None and self.deletion_at is None:
+            if self.now < marked:
+                out.append(marked)  # the node controller marks the node not ready
+            tol = self.unreachable_toleration()
             if tol is not None:
-                out.append(self.node_lost_at + tol)
+                out.append(marked + tol)
         return out
+
+    def node_not_ready_at(self) -> float | None:
+        """When the node controller marks the silent node not ready (virtual seconds), or None.
+
+        ``NodeLost`` is the node going silent; the node controller notices after
+        ``node-monitor-grace-period`` (kube-controller-manager, v1.35 default 50 s; the
+        configuration's ``nodeLifecycle.nodeMonitorGracePeriod``): the node's Ready turns Unknown,
+        ``MarkPodsNotReady`` sets the pod's Ready condition False and the
+        ``node.kubernetes.io/unreachable:NoExecute`` taint is added
+        (``pkg/controller/nodelifecycle/node_lifecycle_controller.go:monitorNodeHealth``).
+        """
+        if self.node_lost_at is None:
+            return None
+        return self.node_lost_at + self.kubelet_config.node_monitor_grace_period
+
+    def unreachable_toleration(self) -> float | None:
+        """Seconds the pod tolerates the unreachable taint (None: forever).
+
+        Its own toleration's ``tolerationSeconds``, or the DefaultTolerationSeconds admission
+        plugin's default (300 s; the configuration's
+        ``nodeLifecycle.defaultUnreachableTolerationSeconds``) when it has none.
+        """
+        if self.spec.unreachable_toleration_defaulted:
+            return float(self.kubelet_config.default_unreachable_toleration_seconds)
+        return self.spec.unreachable_toleration_seconds
 
     def _sidecars_cut_off(self) -> float | None:
         """When the pod's grace period ends while sidecars still wait for their turn to stop."""
@@ -1139,13 +1267,9 @@ class PodModel:
         active = self._active_deadline()
         if active is not None and self.now >= active:
             self._deadline_exceeded()
-        tol = self.spec.unreachable_toleration_seconds
-        if (
-            self.node_lost_at is not None
-            and self.deletion_at is None
-            and tol is not None
-            and self.now >= self.node_lost_at + tol
-        ):
+        tol = self.unreachable_toleration()
+        marked = self.node_not_ready_at()
+        if marked is not None and self.deletion_at is None and tol is not None and self.now >= marked + tol:
             # The taint-eviction controller deletes the pod; nobody on the node finishes it.
             self.disruption = (
                 ConditionReason.DELETION_BY_TAINT_MANAGER,
@@ -1279,7 +1403,13 @@ class PodModel:
         self.node_lost_at = self.now
 
     def _on_ContainerStartFailed(self, ev: ContainerStartFailed) -> None:
-        """The runtime could not start the created container: StartError, exit 128 (startContainer)."""
+        """The runtime could not start the created container: StartError, exit 128 (startContainer).
+
+        The start result ``RunContainerError`` goes to the reason cache: a container the policy
+        restarts is published ``waiting`` with that reason (and the runtime's message), the
+        StartError in ``lastState``, until a start succeeds or a refused one replaces it with
+        ``CrashLoopBackOff``; under ``Never`` the StartError stays shown ``terminated``.
+        """
         self._require_kubelet(ev)
         rec = self._record(ev)
         self._require_not_stopping(ev, rec)
@@ -1289,7 +1419,11 @@ class PodModel:
         rec.kill_cause = None
         rec.started_at = None
         rec.started = rec.ready = False
-        rec.cache_reason = rec.cache_message = ""
+        # SyncPod's start result is ErrRunContainer with the runtime's message: the reason cache
+        # holds RunContainerError, which the next sync publishes as the waiting reason of a
+        # container that will be restarted (convertToAPIContainerStatuses)
+        rec.cache_reason = WaitingReason.RUN_CONTAINER_ERROR
+        rec.cache_message = ev.message or ""
         rec.retry_at = None
         self.sandbox_gone = False
         self._exited(
@@ -1923,11 +2057,46 @@ class PodModel:
                     msgs.append(f'the status of pod readiness gate "{g}" is not "True", but {have[g]}')
             if msgs:
                 ready = (cm.FALSE, ConditionReason.READINESS_GATES_NOT_READY, ", ".join(msgs))
-        if self.node_lost_at is not None:
+        marked = self.node_not_ready_at()
+        if marked is not None and self.now >= marked:
+            # MarkPodsNotReady (pkg/controller/util/node): only the status changes, not the reason
             prev = self._conds[ConditionType.READY]
             ready = (cm.FALSE, prev.reason, prev.message)
         out[ConditionType.READY] = ready
         return out
+
+
+def _refuse_restart_all(manifest: Mapping[str, Any], config: KubeletConfig, source: str) -> None:
+    """A ``restartPolicyRules`` action ``RestartAllContainers`` is refused, naming the field.
+
+    With ``RestartAllContainersOnContainerExits`` off (v1.35's default) the API server's
+    validation refuses the action (supported: ``Restart``); with it on, the kubelet restarts every
+    container of the pod in place (KEP-5532), which podfsm's simulator does not model yet (the
+    oracle, :mod:`podfsm.oracle`, honours the gate). Raises :class:`ManifestError`.
+    """
+    spec = manifest.get("spec")
+    if not isinstance(spec, Mapping):
+        return
+    for key in ("initContainers", "containers"):
+        for i, c in enumerate(spec.get(key) or ()):
+            rules = c.get("restartPolicyRules") if isinstance(c, Mapping) else None
+            for j, rule in enumerate(rules or ()):
+                if not isinstance(rule, Mapping) or rule.get("action") != RuleAction.RESTART_ALL_CONTAINERS:
+                    continue
+                where = f"spec.{key}[{i}].restartPolicyRules[{j}].action"
+                if not config.enabled("RestartAllContainersOnContainerExits"):
+                    raise ManifestError(
+                        source,
+                        'Unsupported value: "RestartAllContainers": supported values: "Restart" (the '
+                        "feature gate RestartAllContainersOnContainerExits is off)",
+                        where,
+                    )
+                raise ManifestError(
+                    source,
+                    "RestartAllContainers (RestartAllContainersOnContainerExits) is not simulated by "
+                    "podfsm yet; the oracle honours it",
+                    where,
+                )
 
 
 def kill_seconds(spec: ContainerSpec, grace: float) -> float:
@@ -1960,13 +2129,14 @@ def published_state(c: Any) -> tuple[str, Termination | None, Termination | None
     reason the newest exit is shown ``terminated`` (the kubelet "prefers the original state"),
     with the exit before it as ``lastState``. A sync still under way publishes nothing: an
     instance whose postStart hook is being killed is not shown (the status stays as it was
-    before that start), and a container killed for a failed probe and started again in the same
-    sync is shown running until the new instance is seen.
+    before that start), nor is one whose postStart hook is still running, and a container
+    killed for a failed probe and started again in the same sync is shown running until the new
+    instance is seen.
     """
     state = c.state
-    if state in ctm.ALIVE and c.kill_cause != KILL_POST_START:
+    if state in ctm.ALIVE and c.kill_cause != KILL_POST_START and not c.hook_running:
         return "running", None, c.last_term
-    if state == ctm.WAITING and c.kill_cause in RESTARTED_IN_KILL_SYNC:
+    if (state == ctm.WAITING or c.hook_running) and c.kill_cause in RESTARTED_IN_KILL_SYNC:
         return "running", None, c.last_term  # restarted in the kill's sync: not published yet
     if c.term is not None and (state == ctm.TERMINATED or not c.waiting_reason):
         return "terminated", c.term, c.last_term

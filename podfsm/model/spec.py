@@ -90,6 +90,9 @@ class PodSpecView:
     node_name: str | None
     unreachable_toleration_seconds: float | None  # None: tolerates the taint forever
     active_deadline_seconds: int | None = None  # spec.activeDeadlineSeconds
+    # no toleration of the unreachable taint: DefaultTolerationSeconds adds its default (300 s,
+    # or the configuration's defaultUnreachableTolerationSeconds)
+    unreachable_toleration_defaulted: bool = False
 
     @property
     def all_containers(self) -> tuple[ContainerSpec, ...]:
@@ -240,12 +243,15 @@ def _sleep_seconds(hook: Any) -> int | None:
     return seconds if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds >= 0 else None
 
 
-def _unreachable_toleration(spec: Mapping[str, Any]) -> float | None:
+def _unreachable_toleration(
+    spec: Mapping[str, Any], default: int | None = UNREACHABLE_TOLERATION_SECONDS
+) -> float | None:
     """How long the pod stays bound to an unreachable node before taint eviction.
 
     The DefaultTolerationSeconds admission plugin gives every pod 300 s unless it already
     tolerates ``node.kubernetes.io/unreachable:NoExecute``; a matching toleration without
-    ``tolerationSeconds`` tolerates it forever (``pkg/controller/tainteviction``).
+    ``tolerationSeconds`` tolerates it forever (``pkg/controller/tainteviction``). With
+    ``default`` None, -1.0 says that the pod has no such toleration (the plugin's default applies).
     """
     for tol in spec.get("tolerations") or []:
         if not isinstance(tol, Mapping):
@@ -256,7 +262,7 @@ def _unreachable_toleration(spec: Mapping[str, Any]) -> float | None:
         if (op == "Exists" and key in (None, "")) or key == UNREACHABLE_TAINT:
             secs = tol.get("tolerationSeconds")
             return None if secs is None else float(max(0, int(secs)))
-    return float(UNREACHABLE_TOLERATION_SECONDS)
+    return -1.0 if default is None else float(default)
 
 
 def compile_spec(pod: Mapping[str, Any], source: str = "<pod>") -> PodSpecView:
@@ -342,6 +348,7 @@ def _compile_spec(pod: Mapping[str, Any], source: str) -> PodSpecView:
         scheduling_gates=sched_gates,
         node_name=str(node) if node else None,
         unreachable_toleration_seconds=_unreachable_toleration(spec),
+        unreachable_toleration_defaulted=_unreachable_toleration(spec, None) == -1.0,
         active_deadline_seconds=(
             None
             if spec.get("activeDeadlineSeconds") is None

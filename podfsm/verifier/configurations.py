@@ -42,7 +42,19 @@ class Bounds:
     # the pinned state counts of the standard configurations stay what they were
     restarts: bool = False
 
-    _KEYS = ("maxRestarts", "maxImageBackoff", "createFailures", "expiries", "exits", "restarts")
+    # False: the node controller marks a lost node not ready at once (nodeMonitorGracePeriod 0 s),
+    # so the silent window between NodeLost and the mark is not explored
+    node_monitor: bool = True
+
+    _KEYS = (
+        "maxRestarts",
+        "maxImageBackoff",
+        "createFailures",
+        "expiries",
+        "exits",
+        "restarts",
+        "nodeMonitor",
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The bounds as the annotation spells them (only those that leave something out)."""
@@ -59,6 +71,8 @@ class Bounds:
             out["exits"] = [[code, reason] for code, reason in self.exits]
         if self.restarts:
             out["restarts"] = True
+        if not self.node_monitor:
+            out["nodeMonitor"] = False
         return out
 
     @classmethod
@@ -112,6 +126,7 @@ class Bounds:
             create_failures=flag("createFailures"),
             expiries=flag("expiries"),
             restarts=flag("restarts", False),
+            node_monitor=flag("nodeMonitor"),
         )
 
 
@@ -142,33 +157,39 @@ _STARTUP = {"startupProbe": {**_EXEC, "failureThreshold": 1}}
 
 # shape -> (init containers, sidecars, regular containers, bounds, what it is)
 _SHAPES: dict[str, tuple[int, int, int, Bounds, str]] = {
-    "1c": (0, 0, 1, UNBOUNDED, "one regular container"),
+    "1c": (0, 0, 1, Bounds(node_monitor=False), "one regular container"),
     "2i-1c": (
         2,
         0,
         1,
-        Bounds(max_restarts=2, max_image_backoff=10.0),
+        Bounds(max_restarts=2, max_image_backoff=10.0, node_monitor=False),
         "two init containers and one regular container",
     ),
     "1s-1c": (
         0,
         1,
         1,
-        Bounds(max_restarts=1, max_image_backoff=10.0, create_failures=False, expiries=False),
+        Bounds(
+            max_restarts=1, max_image_backoff=10.0, create_failures=False, expiries=False, node_monitor=False
+        ),
         "a sidecar and one regular container",
     ),
     "3c": (
         0,
         0,
         3,
-        Bounds(max_restarts=1, max_image_backoff=0.0, create_failures=False, expiries=False),
+        Bounds(
+            max_restarts=1, max_image_backoff=0.0, create_failures=False, expiries=False, node_monitor=False
+        ),
         "three interchangeable regular containers",
     ),
     "2i-1s-2c": (
         2,
         1,
         2,
-        Bounds(max_restarts=0, max_image_backoff=0.0, create_failures=False, expiries=False),
+        Bounds(
+            max_restarts=0, max_image_backoff=0.0, create_failures=False, expiries=False, node_monitor=False
+        ),
         "two init containers, a sidecar and two regular containers, each run once",
     ),
 }
@@ -226,7 +247,13 @@ FEATURE_CONFIGURATIONS: tuple[Configuration, ...] = (
         "onfailure-1c-exits",
         "one regular container under OnFailure that may also exit 137 (OOMKilled) and 143 (SIGTERM)",
         {"restartPolicy": "OnFailure", "containers": [{"name": "app-0", "image": _IMAGE}]},
-        Bounds(max_restarts=2, max_image_backoff=0.0, create_failures=False, exits=_OOM_AND_TERM),
+        Bounds(
+            max_restarts=2,
+            max_image_backoff=0.0,
+            create_failures=False,
+            exits=_OOM_AND_TERM,
+            node_monitor=False,
+        ),
     ),
     _feature(
         "always-1c-thresholds",
@@ -243,7 +270,9 @@ FEATURE_CONFIGURATIONS: tuple[Configuration, ...] = (
                 }
             ],
         },
-        Bounds(max_restarts=1, max_image_backoff=0.0, create_failures=False, expiries=False),
+        Bounds(
+            max_restarts=1, max_image_backoff=0.0, create_failures=False, expiries=False, node_monitor=False
+        ),
     ),
     _feature(
         "never-1c-rules",
@@ -261,7 +290,13 @@ FEATURE_CONFIGURATIONS: tuple[Configuration, ...] = (
                 }
             ],
         },
-        Bounds(max_restarts=2, max_image_backoff=0.0, create_failures=False, exits=((137, "OOMKilled"),)),
+        Bounds(
+            max_restarts=2,
+            max_image_backoff=0.0,
+            create_failures=False,
+            exits=((137, "OOMKilled"),),
+            node_monitor=False,
+        ),
     ),
     _feature(
         "always-1c-gate-deadline",
@@ -272,12 +307,20 @@ FEATURE_CONFIGURATIONS: tuple[Configuration, ...] = (
             "readinessGates": [{"conditionType": "example.com/feature"}],
             "containers": [{"name": "app-0", "image": _IMAGE}],
         },
-        Bounds(max_restarts=2, max_image_backoff=0.0, create_failures=False),
+        Bounds(max_restarts=2, max_image_backoff=0.0, create_failures=False, node_monitor=False),
+    ),
+    _feature(
+        "always-1c-node-loss",
+        "one regular container whose node may go silent: the node controller marks it not ready after "
+        "node-monitor-grace-period (50 s), then the 300 s toleration runs",
+        {"restartPolicy": "Always", "containers": [{"name": "app-0", "image": _IMAGE}]},
+        Bounds(max_restarts=1, max_image_backoff=0.0, create_failures=False, expiries=False),
     ),
 )
 """Small pods for what the matrix leaves out: exit codes 137 (OOMKilled) and 143, probe thresholds
 above 1 and a startup probe on an app container, restart rules, a readiness gate and
-activeDeadlineSeconds."""
+activeDeadlineSeconds, the silent window of a lost node. The others leave that window out
+(``nodeMonitor: false``: the node controller marks a lost node not ready at once)."""
 
 STANDARD_CONFIGURATIONS: tuple[Configuration, ...] = (
     tuple(

@@ -40,7 +40,9 @@ Events tried (a superset of the legal ones; the model refuses the rest): ``Sched
 ``node-1``, ``Unschedulable``, ``SchedulingGatesRemoved``; for each container
 ``ContainerStarted``, ``ContainerExited`` with exit codes 0 and 1, ``ImagePullFailed``
 (``ErrImagePull``), ``ContainerCreateFailed``, ``ContainerStartFailed`` (StartError, exit 128),
-``PostStartHookFailed`` (with a postStart hook),
+``PostStartHookFailed``, ``PostStartHookSucceeded`` and ``ContainerStarted`` with
+``postStartRunning`` (with a postStart hook), ``PreStopHookCompleted`` (with an exec or HTTP
+preStop hook),
 ``ProbeResult`` for each probe it has with ``Success`` and ``Failure``; ``PodConditionSet``
 True/False for each readiness gate; ``DeletionRequested`` (the spec's grace period),
 ``Evicted``, ``NodeLost``, ``SandboxCreateFailed`` and ``TimePassed`` as above; with the bound
@@ -55,7 +57,11 @@ tried only when the container machine's table has a row for it from the containe
 restarted more than ``maxRestarts`` times are not kept, image pulls fail only until the image
 back-off reaches ``maxImageBackoff``, the runtime's creation failures (``ContainerCreateFailed``,
 ``ContainerStartFailed``, ``SandboxCreateFailed``) are not tried, time does not run
-to back-off expiries. A pod carries its bounds in the annotation ``podfsm.io/explore`` (JSON), so
+to back-off expiries, and (``nodeMonitor: false``) the node controller marks a lost node not
+ready at once instead of after ``node-monitor-grace-period`` (the model explored is built with
+``nodeLifecycle.nodeMonitorGracePeriod: 0s``: replay such a script with that kubelet
+configuration). Every standard configuration but ``always-1c-node-loss`` says ``nodeMonitor:
+false``. A pod carries its bounds in the annotation ``podfsm.io/explore`` (JSON), so
 a manifest given to ``podfsm check --exhaustive`` is explored the way it says.
 
 :data:`STANDARD_CONFIGURATIONS` is the matrix ``tests/data/explorer_counts.json`` pins: each
@@ -67,7 +73,7 @@ from __future__ import annotations
 import heapq
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from typing import Any
 
@@ -86,6 +92,8 @@ from podfsm.model.events import (
     NodeRebooted,
     PodConditionSet,
     PostStartHookFailed,
+    PostStartHookSucceeded,
+    PreStopHookCompleted,
     ProbeResult,
     SandboxCreateFailed,
     SandboxLost,
@@ -134,6 +142,30 @@ ModelFactory = Callable[[Mapping[str, Any]], PodModel]
 """Builds the model to explore from a manifest: :class:`PodModel`, or a mutant of it."""
 
 NODE = "node-1"
+
+
+@dataclass(frozen=True)
+class NodeMarkedAtOnce:
+    """A model factory whose node controller marks a lost node not ready at once.
+
+    What the bound ``nodeMonitor: false`` explores: ``factory``'s model with
+    ``nodeLifecycle.nodeMonitorGracePeriod`` 0 s, so ``NodeLost`` turns Ready False at once and
+    the toleration counts from it. Picklable (the workers build their models with it).
+    """
+
+    factory: ModelFactory
+
+    def __call__(self, manifest: Mapping[str, Any]) -> PodModel:
+        model = self.factory(manifest)
+        model.kubelet_config = replace(model.kubelet_config, node_monitor_grace_period=0.0)
+        return model
+
+
+def bounded_factory(factory: ModelFactory, bounds: Bounds) -> ModelFactory:
+    """``factory`` as ``bounds`` explore it (:class:`NodeMarkedAtOnce` under ``nodeMonitor: false``)."""
+    return factory if bounds.node_monitor else NodeMarkedAtOnce(factory)
+
+
 BATCH = 2048  # source states expanded between two merges (and two progress reports)
 EXIT_CODES = (0, 1)
 
@@ -175,8 +207,11 @@ def _container_events(
     exited = tuple(ContainerExited(container=name, exit_code=code) for code in EXIT_CODES) + tuple(
         ContainerExited(container=name, exit_code=code, reason=reason) for code, reason in exits
     )
+    started: tuple[Any, ...] = (ContainerStarted(container=name),)
+    if spec.post_start:  # hook progress: the process started, its postStart hook still runs
+        started += (ContainerStarted(container=name, post_start_running=True),)
     by_trigger: list[tuple[str, tuple[Any, ...]]] = [
-        ("ContainerStarted", (ContainerStarted(container=name),)),
+        ("ContainerStarted", started),
         ("ContainerExited", exited),
         ("ImagePullFailed", (ImagePullFailed(container=name),)),
         ("ContainerCreateFailed", (ContainerCreateFailed(container=name),)),
@@ -184,6 +219,9 @@ def _container_events(
     ]
     if spec.post_start:
         by_trigger.append(("PostStartHookFailed", (PostStartHookFailed(container=name),)))
+        by_trigger.append(("PostStartHookSucceeded", (PostStartHookSucceeded(container=name),)))
+    if spec.pre_stop and spec.pre_stop_sleep is None:
+        by_trigger.append(("PreStopHookCompleted", (PreStopHookCompleted(container=name),)))
     probes = tuple(
         ProbeResult(container=name, probe=kind, result=result)
         for kind in (ProbeKind.STARTUP, ProbeKind.LIVENESS, ProbeKind.READINESS)
@@ -433,6 +471,8 @@ class KeyBuilder:
             tuple((r, min(n, cap)) for r, n in c.probe_runs) if cap > 0 else (),
             c.ever_ran,
             c.cache_reason,
+            c.hook_running,
+            () if c.pre_stop is None else (now - c.pre_stop[0], c.pre_stop[1]),
             _container_extra(c),
         )
 
@@ -600,6 +640,7 @@ def explore(
     state_invs = tuple(i for i in checked if i.scope == "state")
     if bounds is None:
         bounds = Bounds.from_manifest(manifest, name or "<pod>")
+    factory = bounded_factory(factory, bounds)
 
     model = factory(manifest)
     ctx = Context.of(model)
@@ -797,10 +838,11 @@ def replay(
 ) -> list[Transition]:
     """Run ``events`` on a fresh model; one :class:`Transition` per event (the last may be refused).
 
-    What a counterexample is checked with: the invariant it names must fail on the last
-    transition. A refused event ends the replay.
+    The manifest's bounds apply as in :func:`explore` (``nodeMonitor: false``: the node controller
+    marks a lost node not ready at once). What a counterexample is checked with: the invariant it
+    names must fail on the last transition. A refused event ends the replay.
     """
-    model = (model_factory or PodModel)(manifest)
+    model = bounded_factory(model_factory or PodModel, Bounds.from_manifest(manifest))(manifest)
     ctx = Context.of(model)
     out: list[Transition] = []
     before = model.snapshot()

@@ -473,7 +473,13 @@ def _restart_count(t: Transition) -> str | None:
     for spec, b, a in zip(t.context.containers, t.before.containers, t.after.containers, strict=True):
         # an instance whose postStart hook failed is seen (and counted) only once it was killed:
         # the hook and its kill run inside the kubelet's start (startContainer)
-        started = b.state not in _ALIVE and a.state in _ALIVE and a.kill_cause != _HOOK_KILL
+        # (and one whose postStart hook still runs is a new instance only once the hook returned)
+        started = (
+            (b.state not in _ALIVE or b.hook_running)
+            and a.state in _ALIVE
+            and a.kill_cause != _HOOK_KILL
+            and not a.hook_running
+        )
         hook_seen = b.state in _ALIVE and b.kill_cause == _HOOK_KILL and a.state not in _ALIVE
         # a StartError event is a new instance, even one equal in every field to the last (the same
         # instant, as after a kubelet restart forgot the back-off)
@@ -1469,6 +1475,9 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
     runs: dict[int, tuple[float, float]] = {}  # the run's restartCount -> (startedAt, finishedAt)
     if any(o.event is not None and o.event.get("type") in _FORGETFUL_EVENTS for o in v.history):
         return None  # the kubelet restarted and forgot its back-off: the exits before do not count
+    if len({_image_of(o.pod, c.name) for o in v.history}) > 1:
+        # a new image is a new back-off key (GetStableKey hashes the container): a new history
+        return None
     first = v.statuses(v.history[0]).get(c.name)
     if first is not None and (first.restart_count or first.last or first.kind == "terminated"):
         return None
@@ -1564,6 +1573,17 @@ def _refusal_published_late(v: View, sts: Mapping[str, Any]) -> str | None:
                 f"refused its restart ({delay:g} s), and the requeued sync, due by {latest - fin:g} s "
                 "after the exit, publishes CrashLoopBackOff"
             )
+    return None
+
+
+def _image_of(pod: Mapping[str, Any], name: str) -> str | None:
+    """The image the pod's spec gives container ``name`` (None when it is not there)."""
+    spec = pod.get("spec") or {}
+    for key in ("initContainers", "containers"):
+        for c in spec.get(key) or ():
+            if isinstance(c, Mapping) and c.get("name") == name:
+                image = c.get("image")
+                return str(image) if image is not None else None
     return None
 
 
@@ -1673,13 +1693,27 @@ def _restart_count_last_state(v: View) -> str | None:
                 f"{b.restart_count} -> {a.restart_count}"
             )
         spec_c = next((c for c in v.containers() if c.name == name), None)
-        if spec_c is not None and (_probe_kill_possible(v, spec_c) or spec_c.post_start):
-            # a probe kill and its restart happen in one sync, and an instance whose postStart hook
-            # failed is never shown running: lastState may be a run the window did not show
+        if spec_c is not None and (
+            _probe_kill_possible(v, spec_c)
+            or spec_c.post_start
+            or len({_image_of(o.pod, name) for o in v.history}) > 1
+        ):
+            # a probe kill and its restart happen in one sync (so do a kill for a new image and its
+            # restart), and an instance whose postStart hook failed is never shown running:
+            # lastState may be a run the window did not show
             continue
         if a.kind in ("waiting", "running"):
             same_run = a.kind == b.kind == "running" and a.state.get("startedAt") == b.state.get("startedAt")
             want: Mapping[str, Any]
+            start_error = (
+                a.kind == "waiting"
+                and a.last.get("reason") == "StartError"
+                and a.restart_count == b.restart_count + 1
+            )
+            if start_error:
+                # a new instance that could not start (RunContainerError in the reason cache) is
+                # the run that ended; it was never shown terminated (startContainer)
+                continue
             if b.kind == "terminated":
                 want = b.state  # the run that just ended
             elif b.kind == "running" and not same_run:

@@ -43,6 +43,16 @@ def has_post_start_hook(c: ContainerRecord) -> bool:
     return c.spec.post_start
 
 
+def post_start_hook_running(c: ContainerRecord) -> bool:
+    """The process started and its postStart hook has not returned yet (postStartRunning)."""
+    return c.hook_running
+
+
+def pre_stop_hook_running(c: ContainerRecord) -> bool:
+    """An exec or HTTP preStop hook runs and the grace period it may take has not ended."""
+    return c.pre_stop is not None and c.pod.now < c.pre_stop[0] + c.pre_stop[1]
+
+
 def pull_error_backs_off(c: ContainerRecord) -> bool:
     """The image-pull error is one the kubelet retries with image back-off (ErrImagePull)."""
     return c.pending_reason in PULL_ERRORS_WITH_BACKOFF
@@ -124,6 +134,32 @@ CONTAINER_MACHINE = check_definition(
                 ("kubelet_starts_it", "has_post_start_hook"),
                 "It started but its postStart hook failed; the kubelet kills it (FailedPostStartHook).",
                 f"{_RT}:startContainer",
+            ),
+            Row(
+                "PostStartHookSucceeded",
+                RUNNING,
+                RUNNING,
+                ("post_start_hook_running",),
+                "The postStart hook returned; startContainer returns and the container is published "
+                "running (since its process started).",
+                f"{_RT}:startContainer",
+            ),
+            Row(
+                "PostStartHookFailed",
+                RUNNING,
+                KILLING,
+                ("post_start_hook_running",),
+                "The postStart hook that was running failed; the kubelet kills the container.",
+                f"{_RT}:startContainer",
+            ),
+            Row(
+                "PreStopHookCompleted",
+                KILLING,
+                KILLING,
+                ("pre_stop_hook_running",),
+                "The preStop hook ended before the grace period: the stop signal now, SIGKILL after "
+                "the grace left (at least 2 s).",
+                f"{_RT}:killContainer",
             ),
             Row(
                 "ImagePullFailed",
@@ -227,6 +263,8 @@ CONTAINER_MACHINE = check_definition(
         guards={
             "kubelet_starts_it": kubelet_starts_it,
             "has_post_start_hook": has_post_start_hook,
+            "post_start_hook_running": post_start_hook_running,
+            "pre_stop_hook_running": pre_stop_hook_running,
             "pull_error_backs_off": pull_error_backs_off,
             "image_backoff_over": image_backoff_over,
             "grace_period_over": grace_period_over,
