@@ -558,6 +558,38 @@ def test_a_trace_of_the_model_keeps_every_published_invariant_at_every_step() ->
     assert history[-1].pod["status"]["phase"] == "Failed"
 
 
+def test_a_start_error_after_an_exit_is_a_restart_the_back_off_holds() -> None:
+    """kuberuntime_manager.go:doBackOff with flowcontrol.Backoff.Next/IsInBackOffSince: the first exit
+    creates the entry (10 s) at the restart; a StartError (exit 128, the runtime's zero startedAt) is
+    the next exit, at that same instant, so the restart after it waits 10 s and CrashLoopBackOff
+    "back-off 10s" is what the requeued sync publishes. The StartError's 1970 startedAt is not a
+    run of 56 years that would expire the entry (the failure that issue 13's merge exposed)."""
+    manifest = pod(inits=1)
+    script = [
+        ev("Scheduled"),
+        ev("ContainerStarted", "init-0"),
+        ev("ContainerExited", "init-0", 1),
+        ev("ContainerStartFailed", "init-0"),
+        ev("TimePassed", seconds=10),
+    ]
+    history = published(manifest, script)
+    shown = history[-1].pod["status"]["initContainerStatuses"][0]
+    assert shown["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    assert shown["lastState"]["terminated"]["startedAt"] == "1970-01-01T00:00:00Z"
+    for i in range(1, len(history) + 1):
+        assert check_history(history[:i]) == [], history[i - 1].event
+    # a restart at once after the StartError is one the back-off forbids
+    theirs = copy.deepcopy(history[-2].pod)
+    status = theirs["status"]["initContainerStatuses"][0]
+    status["lastState"] = {"terminated": dict(status["state"]["terminated"])}
+    status["state"] = {"running": {"startedAt": "2026-01-01T00:00:00Z"}}
+    status["restartCount"] = 2
+    found = check_history(
+        [*history[:-2], Observation(theirs, history[-2].time, ev("ContainerStarted", "init-0"))]
+    )
+    assert "crash-loop-back-off-timing" in names_of(found)
+
+
 def test_crash_loop_back_off_after_a_long_run_is_a_violation() -> None:
     """doBackOff / flowcontrol.Backoff: an entry older than 600 s has expired; the restart is immediate."""
     script = [*START, ev("ContainerExited", "app-0", 1), ev("ContainerStarted", "app-0")]

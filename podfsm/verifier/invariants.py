@@ -1410,6 +1410,10 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
             ended.append((s.restart_count - 1 if s.kind == "running" else s.restart_count, s.last))
         for index, d in ended:
             fin, sta = v.seconds(d.get("finishedAt")), v.seconds(d.get("startedAt"))
+            if d.get("reason") == "StartError" or (sta is not None and sta < 0):
+                # never ran: the runtime's zero startedAt (1970); the start was attempted, and the
+                # back-off entry moved on (Next), at the instant it failed, its finishedAt
+                sta = None
             if fin is not None and index >= 0:
                 runs[index] = (sta if sta is not None else fin, fin)
     if sorted(runs) != list(range(len(runs))):
