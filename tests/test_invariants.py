@@ -68,6 +68,7 @@ PUBLISHED = (
     "phase-is-getphase",
     "restart-policy-obeyed",
     "crash-loop-back-off-timing",
+    "restart-obligation",
     "restart-count-and-last-state",
     "ready-follows-probes",
     "termination-ordering",
@@ -588,6 +589,55 @@ def test_a_start_error_after_an_exit_is_a_restart_the_back_off_holds() -> None:
         [*history[:-2], Observation(theirs, history[-2].time, ev("ContainerStarted", "init-0"))]
     )
     assert "crash-loop-back-off-timing" in names_of(found)
+
+
+def test_the_restart_obligation_judges_a_refused_start() -> None:
+    """ShouldContainerBeRestarted, computePodActions, doBackOff: a container its policy restarts is
+    started again once its back-off passed (none after the first exit); a start refused during the
+    back-off, or of a container its policy keeps terminated, is no violation."""
+    inv = get("restart-obligation")
+
+    def refused_start(manifest: dict[str, Any], script: list[dict[str, Any]], name: str) -> str | None:
+        history = published(manifest, script)
+        pod_now = history[-1]
+        attempt = Observation(pod_now.pod, pod_now.time, ev("ContainerStarted", name))
+        assert inv.judge is not None
+        return inv.judge(View([*history, attempt]))
+
+    crash = [*START, ev("ContainerExited", "app-0", 1)]
+    # the first exit under OnFailure: restarted at once, so a refused start is a forgotten restart
+    assert refused_start(pod("OnFailure"), crash, "app-0") is not None
+    # under Never the exit is final: refusing the start is right
+    assert refused_start(pod("Never"), crash, "app-0") is None
+    # the second exit waits 10 s: refused at 5 s is the back-off, refused at 10 s is not
+    second = [*crash, ev("ContainerStarted", "app-0"), ev("ContainerExited", "app-0", 1)]
+    assert refused_start(pod(), [*second, ev("TimePassed", seconds=5)], "app-0") is None
+    # the model's own sync publishes CrashLoopBackOff by then: judge a pod that still shows the exit
+    history = published(pod(), [*second, ev("TimePassed", seconds=5)])
+    later = Observation(history[-1].pod, 10.0, ev("ContainerStarted", "app-0"))
+    assert inv.judge is not None and inv.judge(View([*history, later])) is not None
+    # a pod being deleted starts nothing
+    assert refused_start(pod("OnFailure"), [*crash, ev("DeletionRequested")], "app-0") is None
+
+
+def test_an_active_deadline_set_by_an_update_counts_from_the_update() -> None:
+    """active_deadline.go:ShouldSync/ShouldEvict: a deadline already past when an update sets it is acted
+    on at the next sync, so the pod is judged overdue from the update, not from startTime plus the
+    deadline (the stateful failure: SpecUpdated activeDeadlineSeconds 60 at 301 s)."""
+    script = [
+        ev("Scheduled"),
+        ev("TimePassed", seconds=301),
+        ev("ContainerStarted", "app-0"),
+        {"type": "SpecUpdated", "activeDeadlineSeconds": 60},
+        ev("TimePassed", seconds=30),
+    ]
+    history = published(pod(), script)
+    for i in range(1, len(history) + 1):
+        assert check_history(history[:i]) == [], history[i - 1].event
+    # a kubelet that never acts on it is still caught, a sync and a grace period after the update
+    stuck = copy.deepcopy(history[-2].pod)
+    late = Observation(stuck, history[-2].time + 60, ev("TimePassed", seconds=60))
+    assert "active-deadline-enforced" in names_of(check_history([*history[:-1], late]))
 
 
 def test_crash_loop_back_off_after_a_long_run_is_a_violation() -> None:

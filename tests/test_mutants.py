@@ -169,31 +169,13 @@ def test_the_bug_kinds_are_the_issue_list() -> None:
         "two-states-set",
         "failed-on-any-exit",
         "restart-count-never-moves",
+        "restart-forgotten",
         "last-state-not-kept",
     ]
     assert all(b.mutant.configuration in BY_NAME for b in BUG_KINDS)
 
 
-# Since the merge of i10 (the kubelet publishes a restarted container as terminated until the runtime
-# runs it, and CrashLoopBackOff from its reason cache) these two mutants, written against the model
-# before it, no longer change what is published: to be rewritten against the new model.
-_NOT_CAUGHT_SINCE_I10 = {"oomkilled-not-restarted", "backoff-never-resets"}
-
-
-def _bug_params() -> list[Any]:
-    return [
-        pytest.param(
-            b.mutant,
-            id=b.mutant.name,
-            marks=[pytest.mark.xfail(strict=True, reason="mutant predates i10's model")]
-            if b.mutant.name in _NOT_CAUGHT_SINCE_I10
-            else [],
-        )
-        for b in BUG_KINDS
-    ]
-
-
-@pytest.mark.parametrize("bug", _bug_params())
+@pytest.mark.parametrize("bug", [b.mutant for b in BUG_KINDS], ids=[b.mutant.name for b in BUG_KINDS])
 def test_the_published_invariants_alone_catch_each_bug_kind(bug: Mutant) -> None:
     """Each bug kind is caught by an invariant over the published pod, with a script of a few events.
 
@@ -212,3 +194,29 @@ def test_the_published_invariants_alone_catch_each_bug_kind(bug: Mutant) -> None
     assert all(check_history(history[: i + 1]) == [] for i in range(len(history)))
     on_model = replay(conf.manifest, found.events)
     assert all(check(t, published_invariants()) == [] for t in on_model)
+
+
+def test_a_forgotten_restart_is_caught_by_the_restart_obligation_alone() -> None:
+    """computePodActions/ShouldContainerBeRestarted: under OnFailure a non-zero exit is restarted. A
+    kubelet that forgets to (the phase still Running, as getPhase says) publishes nothing any state or
+    step invariant can flag; the obligation, judged on the world's refused start, catches it."""
+    bug = MUTANTS["restart-forgotten"]
+    others = [i for i in published_invariants() if i.name != "restart-obligation"]
+    assert catch(bug, invariants=others) is None
+    found = catch(bug)
+    assert found is not None and found.invariant == "restart-obligation"
+    assert found.events[-1]["type"] == "ContainerStarted" and len(found.events) <= 4
+
+
+def test_the_backoff_reset_and_oom_mutants_change_what_is_published() -> None:
+    """doBackOff (hasExpired: 600 s) and ShouldContainerBeRestarted (OnFailure restarts exit 137): each
+    mutant's counterexample shows a published field the real model publishes otherwise."""
+    for name, field in (("backoff-never-resets", "containerStatuses"), ("oomkilled-not-restarted", "phase")):
+        bug = MUTANTS[name]
+        found = catch(bug)
+        assert found is not None, name
+        conf = BY_NAME[bug.configuration]
+        with bug.active() as factory:
+            theirs = replay(conf.manifest, found.events, model_factory=factory)[-1].pod["status"]
+        ours = replay(conf.manifest, found.events)[-1].pod["status"]
+        assert theirs[field] != ours[field], name

@@ -1513,6 +1513,46 @@ def _backoff_timing(v: View) -> str | None:
 
 
 @_published(
+    "restart-obligation",
+    "A container its policy restarts is restarted: once the back-off its exits call for has passed since "
+    "it was shown terminated (none after its first exit, then 10 s doubling to 300 s), the runtime's start "
+    "of it is accepted, unless the pod is being stopped (judged on the model's steps, where the world's "
+    "refused events are known).",
+    f"{_SHOULD_RESTART}; pkg/kubelet/kuberuntime/kuberuntime_manager.go:computePodActions, {_BACKOFF}",
+    "refusal",
+)
+def _restart_obligation(v: View) -> str | None:
+    e = v.last.event
+    if e is None or e.get("type") != "ContainerStarted" or v.node_lost() or v.spec is None:
+        return None
+    if v.stopping() or v.init_failed():
+        return None
+    c = next((c for c in v.containers() if c.name == e.get("container")), None)
+    s = v.statuses().get(str(e.get("container")))
+    if c is None or s is None or s.kind != "terminated" or s.exit_code is None:
+        return None
+    if not restarts(c, v.policy, s.exit_code) or (c.is_sidecar and v.regular_done()):
+        return None
+    fin = v.seconds(s.state.get("finishedAt"))
+    if fin is None:
+        return None
+    probed = ProbeKind.LIVENESS in c.probes or ProbeKind.STARTUP in c.probes
+    delays = None if probed else _backoff_delays(v, c)
+    if delays:
+        required = delays[-1][2]
+    elif s.restart_count == 0 and not s.last:
+        required = 0.0  # its first exit: doBackOff finds no entry for it
+    else:
+        required = max(BACKOFF_DELAYS)
+    if v.last.time < fin + required:
+        return None
+    return (
+        f"{c.name!r} ({_policy_text(c, v.policy)}) exited {s.exit_code} {v.last.time - fin:g} s ago, which "
+        f"its policy restarts after a back-off of {required:g} s, but the kubelet did not restart it"
+    )
+
+
+@_published(
     "restart-count-and-last-state",
     "A container's restartCount never decreases and grows by one with each new instance; a restarted "
     "container shows the run that ended as its lastState, and lastState is kept until the next exit.",
@@ -1747,7 +1787,16 @@ def _active_deadline(v: View) -> str | None:
         return None
     if start is None or v.phase() in _TERMINAL or v.deletion() is not None or reason:
         return None
-    overdue = v.last.time - (start + spec.active_deadline_seconds)
+    # A deadline set (or shortened) by an update of the spec counts from when it is seen: the
+    # kubelet acts on it at the next sync (the earliest observation showing the current value).
+    since = v.last.time
+    for o in reversed(v.history):
+        if _map(o.pod.get("spec")).get("activeDeadlineSeconds") != spec.active_deadline_seconds:
+            break
+        since = o.time
+    else:
+        since = start
+    overdue = v.last.time - max(start + spec.active_deadline_seconds, since)
     if overdue > SYNC_SLACK + float(spec.grace_seconds) + MIN_GRACE:
         return (
             f"activeDeadlineSeconds {spec.active_deadline_seconds} "

@@ -136,7 +136,11 @@ class PodLifecycleMachine(RuleBasedStateMachine):
         try:
             after = model.apply(ev)
         except IllegalEvent as exc:
-            self.last = Transition(context, before, ev, model.snapshot(), refused=exc)
+            # the refused event is judged on the whole history, its pod the last one published
+            refused = Observation(self.history[-1].pod, float(before.now), ev.to_dict())
+            self.last = Transition(
+                context, before, ev, model.snapshot(), refused=exc, history=(*self.history, refused)
+            )
             self.on_step(self.last)
             self.script.pop()  # simulate stops at a refused event; keep the script replayable
             self.refused_event = ev.to_dict()
