@@ -640,6 +640,27 @@ def test_an_active_deadline_set_by_an_update_counts_from_the_update() -> None:
     assert "active-deadline-enforced" in names_of(check_history([*history[:-1], late]))
 
 
+def test_a_pod_past_its_deadline_ends_failed_even_when_its_containers_exit_zero() -> None:
+    """kubelet_pods.go:generateAPIPodStatus: while active_deadline.go:ShouldEvict holds the phase is
+    Failed (reason DeadlineExceeded), so an OnFailure container that exits 0 on the kill's SIGTERM
+    does not make the pod Succeeded (the model said Succeeded; phase-is-getphase caught it)."""
+    manifest = pod("OnFailure", inits=1, activeDeadlineSeconds=30)
+    manifest["spec"]["activeDeadlineSeconds"] = manifest["spec"]["containers"][0].pop("activeDeadlineSeconds")
+    script = [
+        ev("Scheduled"),
+        ev("ContainerStarted", "init-0"),
+        ev("ContainerExited", "init-0", 0),
+        ev("ContainerStarted", "app-0"),
+        ev("TimePassed", seconds=30),
+        ev("ContainerExited", "app-0", 0),
+    ]
+    history = published(manifest, script)
+    status = history[-1].pod["status"]
+    assert (status["phase"], status["reason"]) == ("Failed", "DeadlineExceeded")
+    for i in range(1, len(history) + 1):
+        assert check_history(history[:i]) == [], history[i - 1].event
+
+
 def test_crash_loop_back_off_after_a_long_run_is_a_violation() -> None:
     """doBackOff / flowcontrol.Backoff: an entry older than 600 s has expired; the restart is immediate."""
     script = [*START, ev("ContainerExited", "app-0", 1), ev("ContainerStarted", "app-0")]

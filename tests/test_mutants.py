@@ -165,6 +165,7 @@ def test_the_bug_kinds_are_the_issue_list() -> None:
         "restart-rules-ignored",
         "active-deadline-ignored",
         "sidecars-stop-with-regulars",
+        "sidecars-stop-in-order",
         "failed-under-always",
         "two-states-set",
         "failed-on-any-exit",
@@ -220,3 +221,54 @@ def test_the_backoff_reset_and_oom_mutants_change_what_is_published() -> None:
             theirs = replay(conf.manifest, found.events, model_factory=factory)[-1].pod["status"]
         ours = replay(conf.manifest, found.events)[-1].pod["status"]
         assert theirs[field] != ours[field], name
+
+
+# ----------------------------------------------------------------------------------- messages
+
+
+class _DeletedNotTerminal(PodModel):
+    """A deleted pod is removed without being made terminal (TerminatePod skipped)."""
+
+    def _finish_termination(self) -> None:
+        phase = self.phase
+        super()._finish_termination()
+        if self.deletion_at is not None:
+            self._phase_machine.set_state(phase, model=self._phase)
+
+
+class _JobNeverFinishes(PodModel):
+    """A Job-like pod stays Running once its regular containers are done (the phase is never synced)."""
+
+    def _settle(self) -> None:
+        phase = self.phase
+        super()._settle()
+        if phase == "Running" and self.phase in ("Succeeded", "Failed") and self.deletion_at is None:
+            self._phase_machine.set_state(phase, model=self._phase)
+
+
+def _first_violation(model_class: type[PodModel], configuration: str) -> Any:
+    from podfsm.verifier.mutants import _bug
+
+    found = catch(_bug("probe", "probe", "probe", configuration, model_class).mutant)
+    assert found is not None
+    return found
+
+
+@pytest.mark.parametrize("configuration", ["always-1c", "never-1c", "always-2i-1c"])
+def test_a_deleted_pod_that_does_not_end_terminal_is_reported_as_such(configuration: str) -> None:
+    """status_manager.go:TerminatePod: a deleted pod whose containers all stopped is made terminal. A
+    kubelet that skips it is told so, not that its phase disagrees with getPhase (issue 16)."""
+    found = _first_violation(_DeletedNotTerminal, configuration)
+    assert found.invariant in ("phase-is-getphase", "stopped-pods-end-terminal")
+    assert found.message.startswith("the pod is deleted and nothing runs, but it is "), found.message
+    assert "getPhase gives" not in found.message
+
+
+@pytest.mark.parametrize("configuration", ["never-1s-1c", "onfailure-1s-1c"])
+def test_a_job_pod_that_never_finishes_is_not_blamed_on_its_sidecar(configuration: str) -> None:
+    """getPhase: a pod whose regular containers all finished for good is Succeeded or Failed whatever
+    its sidecars do; a kubelet that leaves it Running is told the phase is wrong, and no sidecar is
+    named as the cause (issue 16)."""
+    found = _first_violation(_JobNeverFinishes, configuration)
+    assert found.invariant in ("phase-is-getphase", "stopped-pods-end-terminal"), found
+    assert "sidecar" not in found.message, found.message

@@ -267,10 +267,23 @@ FEATURE_CONFIGURATIONS: tuple[Configuration, ...] = (
         },
         Bounds(max_restarts=2, max_image_backoff=0.0, create_failures=False),
     ),
+    _feature(
+        "always-2s-1c",
+        "two sidecars and one regular container, each run once: the order in which sidecars stop",
+        {
+            "restartPolicy": "Always",
+            "initContainers": [
+                {"name": "sidecar-0", "image": _IMAGE, "restartPolicy": "Always"},
+                {"name": "sidecar-1", "image": _IMAGE, "restartPolicy": "Always"},
+            ],
+            "containers": [{"name": "app-0", "image": _IMAGE}],
+        },
+        Bounds(max_restarts=0, max_image_backoff=0.0, create_failures=False, expiries=False),
+    ),
 )
 """Small pods for what the matrix leaves out: exit codes 137 (OOMKilled) and 143, probe thresholds
 above 1 and a startup probe on an app container, restart rules, a readiness gate and
-activeDeadlineSeconds."""
+activeDeadlineSeconds, two sidecars (the reverse order in which they stop)."""
 
 STANDARD_CONFIGURATIONS: tuple[Configuration, ...] = (
     tuple(

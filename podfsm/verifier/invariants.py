@@ -172,7 +172,12 @@ class Transition:
             return (after,)
         # A node loss before the window is a world event known to have happened: say so on the
         # window's first observation (nothing the kubelet would publish arrives from a lost node).
-        earlier = {"type": "NodeLost"} if self.before.node_lost_at is not None else None
+        # So is an eviction whose pod the kubelet is still stopping (nothing published shows it yet).
+        earlier: dict[str, Any] | None = None
+        if self.before.node_lost_at is not None:
+            earlier = {"type": "NodeLost"}
+        elif self.before.pending_failure is not None and self.before.pending_failure[1] == PodReason.EVICTED:
+            earlier = {"type": "Evicted"}
         return (Observation(self.context.published(self.before), float(self.before.now), earlier), after)
 
     @property
@@ -980,12 +985,23 @@ class View:
         return self._node_lost
 
     def stopping(self, obs: Observation | None = None) -> bool:
-        """Whether the pod is being stopped as a whole: deleted, evicted, past its deadline, or terminal."""
+        """Whether the pod is being stopped as a whole: deleted, evicted, past its deadline, or terminal.
+
+        An eviction shows in the status once every container stopped; until then it is known from an
+        ``Evicted`` event of the window, where the world's events are known.
+        """
         o = obs or self.last
         st = self.status(o)
         if self.deletion(o) is not None or st.get("reason") or self.phase(o) in _TERMINAL:
             return True
-        return self.past_deadline(o)
+        if self.past_deadline(o):
+            return True
+        for h in self.history:
+            if h.event is not None and h.event.get("type") == "Evicted":
+                return True
+            if h is o:
+                break
+        return False
 
     def past_deadline(self, obs: Observation | None = None) -> bool:
         o = obs or self.last
@@ -1337,6 +1353,12 @@ def _phase_is_getphase(v: View) -> str | None:
             # judges the exit code alone (kubernetes/kubernetes#109537): both answers are the kubelet's
             allowed.add(Phase.RUNNING.value)
     if phase not in allowed:
+        if v.deletion() is not None and not running and phase not in _TERMINAL:
+            # the fault is the missing end, not getPhase's answer (stopped-pods-end-terminal's words)
+            return (
+                f"the pod is deleted and nothing runs, but it is {phase}: TerminatePod ends it "
+                f"{' or '.join(sorted(p for p in allowed if p in _TERMINAL)) or 'Failed'}"
+            )
         return f"status.phase is {phase} but getPhase gives {' or '.join(sorted(allowed))}"
     return None
 
@@ -1736,12 +1758,18 @@ def _termination_ordering(v: View) -> str | None:
             ):
                 return f"{c.name!r} was killed at once on a deletion with a {grace:g} s grace period"
         if c.is_sidecar and (v.stopping() or v.regular_done()) and not _probe_kill_possible(v, c):
+            # a regular container still running before the step, or a later sidecar still running
+            # after it (sidecars cut off together when the grace period ends stop in one step)
             alive = [
                 o.name
                 for o in containers
-                if (o.is_regular or (o.is_sidecar and o.index > c.index))
-                and before.get(o.name) is not None
-                and before[o.name].kind == "running"
+                if (o.is_regular and before.get(o.name) is not None and before[o.name].kind == "running")
+                or (
+                    o.is_sidecar
+                    and o.index > c.index
+                    and after.get(o.name) is not None
+                    and after[o.name].kind == "running"
+                )
             ]
             if alive:
                 return (

@@ -611,6 +611,26 @@ class _SidecarsStopWithRegulars(PodModel):
                 self._begin_kill(rec, pod_model.KILL_POD, g)
 
 
+class _SidecarsStopInOrder(PodModel):
+    """Sidecars are stopped after the regular containers but first one first, not in reverse order."""
+
+    def _stop_sidecars_when_alone(self, grace: float | None = None) -> None:
+        if not self.stopping or (
+            self.stop_grace is not None and self.now >= self.stop_started_at_plus_grace()
+        ):
+            super()._stop_sidecars_when_alone(grace)
+            return
+        if any(r.state in ctm_alive() for r in self.records if not r.spec.is_sidecar):
+            return
+        for rec in self.sidecars:  # the bug: in spec order
+            if rec.state == ctm().KILLING:
+                return
+            if rec.state == ctm().RUNNING:
+                remaining = self.stop_started_at_plus_grace() - self.now if grace is None else grace
+                self._begin_kill(rec, pod_model.KILL_POD, remaining)
+                return
+
+
 class _FailedUnderAlways(PodModel):
     """kwok's stage: a container that exits non-zero fails the pod, even under restartPolicy Always."""
 
@@ -763,6 +783,13 @@ BUG_KINDS: tuple[BugKind, ...] = (
         "Sidecars are stopped together with the regular containers, not after them.",
         "always-1s-1c",
         _SidecarsStopWithRegulars,
+    ),
+    _bug(
+        "sidecars-stop-in-order",
+        "termination",
+        "Sidecars are stopped after the regular containers, but in spec order instead of reverse order.",
+        "always-2s-1c",
+        _SidecarsStopInOrder,
     ),
     _bug(
         "failed-under-always",
