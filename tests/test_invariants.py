@@ -661,6 +661,26 @@ def test_a_pod_past_its_deadline_ends_failed_even_when_its_containers_exit_zero(
         assert check_history(history[:i]) == [], history[i - 1].event
 
 
+def test_a_new_image_starts_a_new_back_off() -> None:
+    """kuberuntime_manager.go:computePodActions kills a container whose spec changed and restarts it;
+    the back-off key (GetStableKey) hashes the container's spec, so the new one has no entry and the
+    restart is immediate, however many exits came before (the stateful failure: a sidecar restarted
+    at once after a SpecUpdated image was flagged as too early)."""
+    manifest = pod(sidecar=True)
+    script = [
+        ev("Scheduled"),
+        ev("ContainerStartFailed", "side"),
+        ev("ContainerStarted", "side"),
+        {"type": "SpecUpdated", "container": "side", "image": "busybox:next"},
+        ev("TimePassed", seconds=30),
+        ev("ContainerStarted", "side"),
+    ]
+    history = published(manifest, script)
+    assert history[-1].pod["status"]["initContainerStatuses"][0]["restartCount"] == 2
+    for i in range(1, len(history) + 1):
+        assert check_history(history[:i]) == [], history[i - 1].event
+
+
 def test_crash_loop_back_off_after_a_long_run_is_a_violation() -> None:
     """doBackOff / flowcontrol.Backoff: an entry older than 600 s has expired; the restart is immediate."""
     script = [*START, ev("ContainerExited", "app-0", 1), ev("ContainerStarted", "app-0")]

@@ -1420,8 +1420,18 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
     first = v.statuses(v.history[0]).get(c.name)
     if first is not None and (first.restart_count or first.last or first.kind == "terminated"):
         return None
+    image: Any = None
+    new_key: int | None = None  # the first run under the back-off key of the container's current spec
     for o in v.history:
         s = v.statuses(o).get(c.name)
+        now_image = _image_of(o, c.name)
+        if image is not None and now_image != image:
+            # a new image: the kubelet kills the running instance and restarts it under a new
+            # back-off key (GetStableKey hashes the container's spec), which has no entry yet
+            if s is None or s.kind != "running":
+                return None
+            new_key = s.restart_count
+        image = now_image
         if s is None:
             continue
         if s.kind == "terminated":
@@ -1440,6 +1450,8 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
                 runs[index] = (sta if sta is not None else fin, fin)
     if sorted(runs) != list(range(len(runs))):
         return None  # an exit happened between two observations
+    if new_key is not None:
+        runs = {i - new_key: r for i, r in runs.items() if i >= new_key}
     out: list[tuple[float, float, float]] = []
     delay = 0.0
     # lastUpdate, when the back-off entry last moved on: the restart after the previous exit,
@@ -1463,6 +1475,16 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
 
 
 CRASH_RESET = 600.0
+
+
+def _image_of(o: Observation, name: str) -> Any:
+    """The image the pod's spec in ``o`` gives container ``name`` (None when it names none)."""
+    spec = _map(o.pod.get("spec"))
+    for field_name in ("initContainers", "containers"):
+        for x in spec.get(field_name) or ():
+            if isinstance(x, Mapping) and x.get("name") == name:
+                return x.get("image")
+    return None
 
 
 @_published(
