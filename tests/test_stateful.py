@@ -1,7 +1,9 @@
 """The Hypothesis state machine: every invariant after every step of drawn pods' lives.
 
-1,000 examples of 20 steps: every invariant of the catalogue is checked on every step of each,
-so on 1,000 examples per invariant. Derandomized, so a run is reproducible; ``podfsm check``
+500 examples of 20 steps: every invariant of the catalogue is checked on every step of each.
+Since the draws favour progress (issue 16) an example accepts about 11.6 events, not 5.3, so
+500 examples judge more accepted steps (about 6,500) than 1,000 did before (about 5,300), in
+a bounded time. Derandomized, so a run is reproducible; ``podfsm check``
 draws fresh examples with a random (printed) seed.
 """
 
@@ -18,7 +20,7 @@ from hypothesis.stateful import invariant, run_state_machine_as_test
 from podfsm.verifier.invariants import Transition, check
 from podfsm.verifier.stateful import InvariantViolated, PodLifecycleMachine, format_counterexample
 
-EXAMPLES = 1000
+EXAMPLES = 500
 STEPS = 20
 
 
@@ -127,7 +129,7 @@ def test_pods_with_status_failures_come_with_their_script_and_shrink() -> None:
 
 
 def test_the_drawn_lives_reach_running_crash_loop_and_end() -> None:
-    """Issue 16: the strategies drive pods through their lifecycle. Over the first 200 derandomized
+    """Issue 16: the strategies drive pods through their lifecycle. Over the first 120 derandomized
     examples of 20 steps (no invariant checked: this measures the draws), most reach Running, many
     restart, crash-loop and end; the figures are printed (``-s``) and quoted in docs/verification.md."""
     from collections import Counter
@@ -163,7 +165,7 @@ def test_the_drawn_lives_reach_running_crash_loop_and_end() -> None:
     run_state_machine_as_test(
         Measured,
         settings=settings(
-            max_examples=200,
+            max_examples=120,
             stateful_step_count=STEPS,
             deadline=None,
             database=None,

@@ -1785,7 +1785,10 @@ def _termination_ordering(v: View) -> str | None:
             alive = [
                 o.name
                 for o in containers
-                if (o.is_regular and before.get(o.name) is not None and before[o.name].kind == "running")
+                if (
+                    o.is_regular
+                    and _stopped_no_earlier(v, before.get(o.name), after.get(o.name), after[c.name])
+                )
                 or (
                     o.is_sidecar
                     and o.index > c.index
@@ -1811,6 +1814,18 @@ def _termination_ordering(v: View) -> str | None:
 
 
 MIN_GRACE = 2.0
+
+
+def _stopped_no_earlier(v: View, b: _Status | None, a: _Status | None, sidecar: _Status) -> bool:
+    """Whether a regular container running before the step had not stopped before ``sidecar`` did:
+    it still runs, or it stopped in the same step no earlier than the sidecar's finishedAt (one step
+    of time may cover a regular container's kill and, later, the sidecar's)."""
+    if b is None or b.kind != "running":
+        return False
+    if a is None or a.kind == "running":
+        return True
+    mine, theirs = v.seconds(sidecar.state.get("finishedAt")), v.seconds(a.state.get("finishedAt"))
+    return mine is None or theirs is None or theirs >= mine
 
 
 @_published(
