@@ -984,7 +984,7 @@ class View:
             )
         return self._node_lost
 
-    def stopping(self, obs: Observation | None = None) -> bool:
+    def stopping(self, obs: Observation | None = None, *, from_events: bool = True) -> bool:
         """Whether the pod is being stopped as a whole: deleted, evicted, past its deadline, or terminal.
 
         An eviction shows in the status once every container stopped; until then it is known from an
@@ -996,6 +996,8 @@ class View:
             return True
         if self.past_deadline(o):
             return True
+        if not from_events:
+            return False
         for h in self.history:
             if h.event is not None and h.event.get("type") == "Evicted":
                 return True
@@ -1779,7 +1781,13 @@ def _termination_ordering(v: View) -> str | None:
                 and e.get("type") == "DeletionRequested"
             ):
                 return f"{c.name!r} was killed at once on a deletion with a {grace:g} s grace period"
-        if c.is_sidecar and (v.stopping() or v.regular_done()) and not _probe_kill_possible(v, c):
+        # (an eviction known only from its event is left out: its grace period, not published, may
+        # be shorter than the 2 s a kill gets, cutting sidecars off while regular containers stop)
+        if (
+            c.is_sidecar
+            and (v.stopping(v.prev, from_events=False) or v.regular_done())
+            and not _probe_kill_possible(v, c)
+        ):
             # a regular container still running before the step, or a later sidecar still running
             # after it (sidecars cut off together when the grace period ends stop in one step)
             alive = [
