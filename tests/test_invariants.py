@@ -699,6 +699,18 @@ def test_an_evicted_pods_sidecar_may_stop_with_its_regular_container() -> None:
                 assert check_history(history[:i]) == [], (extra, waits, history[i - 1].event)
 
 
+def test_a_sidecar_cut_off_at_the_grace_end_may_stop_with_a_pre_stop_container() -> None:
+    """kuberuntime_container.go:killContainer, kuberuntime_termination_order.go: on deletion (30 s) a
+    regular container whose preStop hook used the grace period gets 2 s more, and so does the sidecar
+    cut off at 30 s: both stop at 32 s, in one step (the stateful failure)."""
+    manifest = pod("OnFailure", sidecar=True, lifecycle={"preStop": {"exec": {"command": ["true"]}}})
+    script = [ev("Scheduled"), ev("ContainerStarted", "side"), ev("ContainerStarted", "app-0")]
+    script += [ev("DeletionRequested"), ev("TimePassed", seconds=30), ev("TimePassed", seconds=2)]
+    history = published(manifest, script)
+    for i in range(1, len(history) + 1):
+        assert check_history(history[:i]) == [], history[i - 1].event
+
+
 def test_crash_loop_back_off_after_a_long_run_is_a_violation() -> None:
     """doBackOff / flowcontrol.Backoff: an entry older than 600 s has expired; the restart is immediate."""
     script = [*START, ev("ContainerExited", "app-0", 1), ev("ContainerStarted", "app-0")]

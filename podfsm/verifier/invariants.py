@@ -1833,7 +1833,14 @@ def _stopped_no_earlier(v: View, b: _Status | None, a: _Status | None, sidecar: 
     if a is None or a.kind == "running":
         return True
     mine, theirs = v.seconds(sidecar.state.get("finishedAt")), v.seconds(a.state.get("finishedAt"))
-    return mine is None or theirs is None or theirs >= mine
+    if mine is None or theirs is None:
+        return True
+    deletion = v.deletion()
+    if theirs == mine and deletion is not None and mine >= deletion[0] + deletion[1] + MIN_GRACE - TIME_SLACK:
+        # a sidecar cut off at the grace period's end gets 2 s more; a regular container whose
+        # preStop hook used the grace period gets the same 2 s: both stop then
+        return False
+    return theirs >= mine
 
 
 @_published(
