@@ -711,6 +711,19 @@ def test_a_sidecar_cut_off_at_the_grace_end_may_stop_with_a_pre_stop_container()
         assert check_history(history[:i]) == [], history[i - 1].event
 
 
+def test_a_container_killed_for_a_new_image_is_restarted_whatever_its_policy() -> None:
+    """kuberuntime_manager.go:computePodActions ("Container ... definition changed"): the kill and the
+    restart are decided together, so an OnFailure container that exits 0 on that kill runs again
+    (the stateful failure: restart-policy-obeyed flagged it)."""
+    manifest = pod("OnFailure")
+    script = [*START, {"type": "SpecUpdated", "container": "app-0", "image": "busybox:next"}]
+    script += [ev("ContainerExited", "app-0", 0), ev("ContainerStarted", "app-0")]
+    history = published(manifest, script)
+    assert history[-1].pod["status"]["containerStatuses"][0]["restartCount"] == 1
+    for i in range(1, len(history) + 1):
+        assert check_history(history[:i]) == [], history[i - 1].event
+
+
 def test_crash_loop_back_off_after_a_long_run_is_a_violation() -> None:
     """doBackOff / flowcontrol.Backoff: an entry older than 600 s has expired; the restart is immediate."""
     script = [*START, ev("ContainerExited", "app-0", 1), ev("ContainerStarted", "app-0")]

@@ -1384,7 +1384,9 @@ def _restart_policy(v: View) -> str | None:
             continue
         if s.kind in ("waiting", "running") and s.last_exit_code is not None:
             code = s.last_exit_code
-            if not restarts(c, policy, code) and not _probe_kill_possible(v, c):
+            # a kill for a changed spec (a new image) is restarted whatever the policy (computePodActions)
+            respecced = len({_image_of(o, c.name) for o in v.history}) > 1
+            if not restarts(c, policy, code) and not _probe_kill_possible(v, c) and not respecced:
                 return (
                     f"{c.name!r} ({_policy_text(c, policy)}) was restarted after exit {code}, "
                     f"which its policy does not restart"
