@@ -1581,6 +1581,15 @@ def _restart_obligation(v: View) -> str | None:
         return None
     if not restarts(c, v.policy, s.exit_code) or (c.is_sidecar and v.regular_done()):
         return None
+    if c.is_sidecar and any(
+        o.is_regular
+        and (ProbeKind.LIVENESS in o.probes or ProbeKind.STARTUP in o.probes)
+        and not restarts(o, v.policy, 1)
+        for o in v.containers()
+    ):
+        # a probe kill of a regular container its policy does not restart stops the pod
+        # (computePodActions: nothing regular runs again) before the API shows it
+        return None
     fin = v.seconds(s.state.get("finishedAt"))
     if fin is None:
         return None
