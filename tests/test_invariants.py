@@ -68,6 +68,7 @@ PUBLISHED = (
     "phase-is-getphase",
     "restart-policy-obeyed",
     "crash-loop-back-off-timing",
+    "restart-obligation",
     "restart-count-and-last-state",
     "ready-follows-probes",
     "termination-ordering",
@@ -556,6 +557,171 @@ def test_a_trace_of_the_model_keeps_every_published_invariant_at_every_step() ->
     for i in range(1, len(history) + 1):
         assert check_history(history[:i]) == [], history[i - 1].event
     assert history[-1].pod["status"]["phase"] == "Failed"
+
+
+def test_a_start_error_after_an_exit_is_a_restart_the_back_off_holds() -> None:
+    """kuberuntime_manager.go:doBackOff with flowcontrol.Backoff.Next/IsInBackOffSince: the first exit
+    creates the entry (10 s) at the restart; a StartError (exit 128, the runtime's zero startedAt) is
+    the next exit, at that same instant, so the restart after it waits 10 s and CrashLoopBackOff
+    "back-off 10s" is what the requeued sync publishes. The StartError's 1970 startedAt is not a
+    run of 56 years that would expire the entry (the failure that issue 13's merge exposed)."""
+    manifest = pod(inits=1)
+    script = [
+        ev("Scheduled"),
+        ev("ContainerStarted", "init-0"),
+        ev("ContainerExited", "init-0", 1),
+        ev("ContainerStartFailed", "init-0"),
+        ev("TimePassed", seconds=10),
+    ]
+    history = published(manifest, script)
+    shown = history[-1].pod["status"]["initContainerStatuses"][0]
+    assert shown["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    assert shown["lastState"]["terminated"]["startedAt"] == "1970-01-01T00:00:00Z"
+    for i in range(1, len(history) + 1):
+        assert check_history(history[:i]) == [], history[i - 1].event
+    # a restart at once after the StartError is one the back-off forbids
+    theirs = copy.deepcopy(history[-2].pod)
+    status = theirs["status"]["initContainerStatuses"][0]
+    status["lastState"] = {"terminated": dict(status["state"]["terminated"])}
+    status["state"] = {"running": {"startedAt": "2026-01-01T00:00:00Z"}}
+    status["restartCount"] = 2
+    found = check_history(
+        [*history[:-2], Observation(theirs, history[-2].time, ev("ContainerStarted", "init-0"))]
+    )
+    assert "crash-loop-back-off-timing" in names_of(found)
+
+
+def test_the_restart_obligation_judges_a_refused_start() -> None:
+    """ShouldContainerBeRestarted, computePodActions, doBackOff: a container its policy restarts is
+    started again once its back-off passed (none after the first exit); a start refused during the
+    back-off, or of a container its policy keeps terminated, is no violation."""
+    inv = get("restart-obligation")
+
+    def refused_start(manifest: dict[str, Any], script: list[dict[str, Any]], name: str) -> str | None:
+        history = published(manifest, script)
+        pod_now = history[-1]
+        attempt = Observation(pod_now.pod, pod_now.time, ev("ContainerStarted", name))
+        assert inv.judge is not None
+        return inv.judge(View([*history, attempt]))
+
+    crash = [*START, ev("ContainerExited", "app-0", 1)]
+    # the first exit under OnFailure: restarted at once, so a refused start is a forgotten restart
+    assert refused_start(pod("OnFailure"), crash, "app-0") is not None
+    # under Never the exit is final: refusing the start is right
+    assert refused_start(pod("Never"), crash, "app-0") is None
+    # the second exit waits 10 s: refused at 5 s is the back-off, refused at 10 s is not
+    second = [*crash, ev("ContainerStarted", "app-0"), ev("ContainerExited", "app-0", 1)]
+    assert refused_start(pod(), [*second, ev("TimePassed", seconds=5)], "app-0") is None
+    # the model's own sync publishes CrashLoopBackOff by then: judge a pod that still shows the exit
+    history = published(pod(), [*second, ev("TimePassed", seconds=5)])
+    later = Observation(history[-1].pod, 10.0, ev("ContainerStarted", "app-0"))
+    assert inv.judge is not None and inv.judge(View([*history, later])) is not None
+    # a pod being deleted starts nothing
+    assert refused_start(pod("OnFailure"), [*crash, ev("DeletionRequested")], "app-0") is None
+
+
+def test_an_active_deadline_set_by_an_update_counts_from_the_update() -> None:
+    """active_deadline.go:ShouldSync/ShouldEvict: a deadline already past when an update sets it is acted
+    on at the next sync, so the pod is judged overdue from the update, not from startTime plus the
+    deadline (the stateful failure: SpecUpdated activeDeadlineSeconds 60 at 301 s)."""
+    script = [
+        ev("Scheduled"),
+        ev("TimePassed", seconds=301),
+        ev("ContainerStarted", "app-0"),
+        {"type": "SpecUpdated", "activeDeadlineSeconds": 60},
+        ev("TimePassed", seconds=30),
+    ]
+    history = published(pod(), script)
+    for i in range(1, len(history) + 1):
+        assert check_history(history[:i]) == [], history[i - 1].event
+    # a kubelet that never acts on it is still caught, a sync and a grace period after the update
+    stuck = copy.deepcopy(history[-2].pod)
+    late = Observation(stuck, history[-2].time + 60, ev("TimePassed", seconds=60))
+    assert "active-deadline-enforced" in names_of(check_history([*history[:-1], late]))
+
+
+def test_a_pod_past_its_deadline_ends_failed_even_when_its_containers_exit_zero() -> None:
+    """kubelet_pods.go:generateAPIPodStatus: while active_deadline.go:ShouldEvict holds the phase is
+    Failed (reason DeadlineExceeded), so an OnFailure container that exits 0 on the kill's SIGTERM
+    does not make the pod Succeeded (the model said Succeeded; phase-is-getphase caught it)."""
+    manifest = pod("OnFailure", inits=1, activeDeadlineSeconds=30)
+    manifest["spec"]["activeDeadlineSeconds"] = manifest["spec"]["containers"][0].pop("activeDeadlineSeconds")
+    script = [
+        ev("Scheduled"),
+        ev("ContainerStarted", "init-0"),
+        ev("ContainerExited", "init-0", 0),
+        ev("ContainerStarted", "app-0"),
+        ev("TimePassed", seconds=30),
+        ev("ContainerExited", "app-0", 0),
+    ]
+    history = published(manifest, script)
+    status = history[-1].pod["status"]
+    assert (status["phase"], status["reason"]) == ("Failed", "DeadlineExceeded")
+    for i in range(1, len(history) + 1):
+        assert check_history(history[:i]) == [], history[i - 1].event
+
+
+def test_a_new_image_starts_a_new_back_off() -> None:
+    """kuberuntime_manager.go:computePodActions kills a container whose spec changed and restarts it;
+    the back-off key (GetStableKey) hashes the container's spec, so the new one has no entry and the
+    restart is immediate, however many exits came before (the stateful failure: a sidecar restarted
+    at once after a SpecUpdated image was flagged as too early)."""
+    manifest = pod(sidecar=True)
+    script = [
+        ev("Scheduled"),
+        ev("ContainerStartFailed", "side"),
+        ev("ContainerStarted", "side"),
+        {"type": "SpecUpdated", "container": "side", "image": "busybox:next"},
+        ev("TimePassed", seconds=30),
+        ev("ContainerStarted", "side"),
+    ]
+    history = published(manifest, script)
+    assert history[-1].pod["status"]["initContainerStatuses"][0]["restartCount"] == 2
+    for i in range(1, len(history) + 1):
+        assert check_history(history[:i]) == [], history[i - 1].event
+
+
+def test_an_evicted_pods_sidecar_may_stop_with_its_regular_container() -> None:
+    """kuberuntime_termination_order.go: a sidecar waits for the regular containers at most the grace
+    period (eviction: 1 s, evictPod), then gets at least 2 s (killContainer): the regular container's
+    kill (2 s, or 3 s after a preStop hook) and the sidecar's (3 s) may land in one step, in either
+    order. The eviction's grace is not published, so sidecar order is judged on deletions only
+    (a deletion's case is the sidecars-stop-with-regulars mutant's)."""
+    manifest = pod(sidecar=True)
+    script = [*START[:1], ev("ContainerStarted", "side"), ev("ContainerStarted", "app-0"), ev("Evicted")]
+    for waits in ([5], [1, 2]):
+        for extra in ({}, {"lifecycle": {"preStop": {"exec": {"command": ["true"]}}}}):
+            m = copy.deepcopy(manifest)
+            m["spec"]["containers"][0].update(extra)
+            history = published(m, [*script, *(ev("TimePassed", seconds=w) for w in waits)])
+            assert history[-1].pod["status"]["phase"] == "Failed"
+            for i in range(1, len(history) + 1):
+                assert check_history(history[:i]) == [], (extra, waits, history[i - 1].event)
+
+
+def test_a_sidecar_cut_off_at_the_grace_end_may_stop_with_a_pre_stop_container() -> None:
+    """kuberuntime_container.go:killContainer, kuberuntime_termination_order.go: on deletion (30 s) a
+    regular container whose preStop hook used the grace period gets 2 s more, and so does the sidecar
+    cut off at 30 s: both stop at 32 s, in one step (the stateful failure)."""
+    manifest = pod("OnFailure", sidecar=True, lifecycle={"preStop": {"exec": {"command": ["true"]}}})
+    script = [ev("Scheduled"), ev("ContainerStarted", "side"), ev("ContainerStarted", "app-0")]
+    script += [ev("DeletionRequested"), ev("TimePassed", seconds=30), ev("TimePassed", seconds=2)]
+    history = published(manifest, script)
+    for i in range(1, len(history) + 1):
+        assert check_history(history[:i]) == [], history[i - 1].event
+
+
+def test_a_container_killed_for_a_new_image_is_restarted_whatever_its_policy() -> None:
+    """kuberuntime_manager.go:computePodActions ("Container ... definition changed"): the kill and the
+    restart are decided together, so an OnFailure container that exits 0 on that kill runs again
+    (the stateful failure: restart-policy-obeyed flagged it)."""
+    manifest = pod("OnFailure")
+    script = [*START, {"type": "SpecUpdated", "container": "app-0", "image": "busybox:next"}]
+    script += [ev("ContainerExited", "app-0", 0), ev("ContainerStarted", "app-0")]
+    history = published(manifest, script)
+    assert history[-1].pod["status"]["containerStatuses"][0]["restartCount"] == 1
+    for i in range(1, len(history) + 1):
+        assert check_history(history[:i]) == [], history[i - 1].event
 
 
 def test_crash_loop_back_off_after_a_long_run_is_a_violation() -> None:

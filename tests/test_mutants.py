@@ -165,35 +165,18 @@ def test_the_bug_kinds_are_the_issue_list() -> None:
         "restart-rules-ignored",
         "active-deadline-ignored",
         "sidecars-stop-with-regulars",
+        "sidecars-stop-in-order",
         "failed-under-always",
         "two-states-set",
         "failed-on-any-exit",
         "restart-count-never-moves",
+        "restart-forgotten",
         "last-state-not-kept",
     ]
     assert all(b.mutant.configuration in BY_NAME for b in BUG_KINDS)
 
 
-# Since the merge of i10 (the kubelet publishes a restarted container as terminated until the runtime
-# runs it, and CrashLoopBackOff from its reason cache) these two mutants, written against the model
-# before it, no longer change what is published: to be rewritten against the new model.
-_NOT_CAUGHT_SINCE_I10 = {"oomkilled-not-restarted", "backoff-never-resets"}
-
-
-def _bug_params() -> list[Any]:
-    return [
-        pytest.param(
-            b.mutant,
-            id=b.mutant.name,
-            marks=[pytest.mark.xfail(strict=True, reason="mutant predates i10's model")]
-            if b.mutant.name in _NOT_CAUGHT_SINCE_I10
-            else [],
-        )
-        for b in BUG_KINDS
-    ]
-
-
-@pytest.mark.parametrize("bug", _bug_params())
+@pytest.mark.parametrize("bug", [b.mutant for b in BUG_KINDS], ids=[b.mutant.name for b in BUG_KINDS])
 def test_the_published_invariants_alone_catch_each_bug_kind(bug: Mutant) -> None:
     """Each bug kind is caught by an invariant over the published pod, with a script of a few events.
 
@@ -212,3 +195,80 @@ def test_the_published_invariants_alone_catch_each_bug_kind(bug: Mutant) -> None
     assert all(check_history(history[: i + 1]) == [] for i in range(len(history)))
     on_model = replay(conf.manifest, found.events)
     assert all(check(t, published_invariants()) == [] for t in on_model)
+
+
+def test_a_forgotten_restart_is_caught_by_the_restart_obligation_alone() -> None:
+    """computePodActions/ShouldContainerBeRestarted: under OnFailure a non-zero exit is restarted. A
+    kubelet that forgets to (the phase still Running, as getPhase says) publishes nothing any state or
+    step invariant can flag; the obligation, judged on the world's refused start, catches it."""
+    bug = MUTANTS["restart-forgotten"]
+    others = [i for i in published_invariants() if i.name != "restart-obligation"]
+    assert catch(bug, invariants=others) is None
+    found = catch(bug)
+    assert found is not None and found.invariant == "restart-obligation"
+    assert found.events[-1]["type"] == "ContainerStarted" and len(found.events) <= 4
+
+
+def test_the_backoff_reset_and_oom_mutants_change_what_is_published() -> None:
+    """doBackOff (hasExpired: 600 s) and ShouldContainerBeRestarted (OnFailure restarts exit 137): each
+    mutant's counterexample shows a published field the real model publishes otherwise."""
+    for name, field in (("backoff-never-resets", "containerStatuses"), ("oomkilled-not-restarted", "phase")):
+        bug = MUTANTS[name]
+        found = catch(bug)
+        assert found is not None, name
+        conf = BY_NAME[bug.configuration]
+        with bug.active() as factory:
+            theirs = replay(conf.manifest, found.events, model_factory=factory)[-1].pod["status"]
+        ours = replay(conf.manifest, found.events)[-1].pod["status"]
+        assert theirs[field] != ours[field], name
+
+
+# ----------------------------------------------------------------------------------- messages
+
+
+class _DeletedNotTerminal(PodModel):
+    """A deleted pod is removed without being made terminal (TerminatePod skipped)."""
+
+    def _finish_termination(self) -> None:
+        phase = self.phase
+        super()._finish_termination()
+        if self.deletion_at is not None:
+            self._phase_machine.set_state(phase, model=self._phase)
+
+
+class _JobNeverFinishes(PodModel):
+    """A Job-like pod stays Running once its regular containers are done (the phase is never synced)."""
+
+    def _settle(self) -> None:
+        phase = self.phase
+        super()._settle()
+        if phase == "Running" and self.phase in ("Succeeded", "Failed") and self.deletion_at is None:
+            self._phase_machine.set_state(phase, model=self._phase)
+
+
+def _first_violation(model_class: type[PodModel], configuration: str) -> Any:
+    from podfsm.verifier.mutants import _bug
+
+    found = catch(_bug("probe", "probe", "probe", configuration, model_class).mutant)
+    assert found is not None
+    return found
+
+
+@pytest.mark.parametrize("configuration", ["always-1c", "never-1c", "always-2i-1c"])
+def test_a_deleted_pod_that_does_not_end_terminal_is_reported_as_such(configuration: str) -> None:
+    """status_manager.go:TerminatePod: a deleted pod whose containers all stopped is made terminal. A
+    kubelet that skips it is told so, not that its phase disagrees with getPhase (issue 16)."""
+    found = _first_violation(_DeletedNotTerminal, configuration)
+    assert found.invariant in ("phase-is-getphase", "stopped-pods-end-terminal")
+    assert found.message.startswith("the pod is deleted and nothing runs, but it is "), found.message
+    assert "getPhase gives" not in found.message
+
+
+@pytest.mark.parametrize("configuration", ["never-1s-1c", "onfailure-1s-1c"])
+def test_a_job_pod_that_never_finishes_is_not_blamed_on_its_sidecar(configuration: str) -> None:
+    """getPhase: a pod whose regular containers all finished for good is Succeeded or Failed whatever
+    its sidecars do; a kubelet that leaves it Running is told the phase is wrong, and no sidecar is
+    named as the cause (issue 16)."""
+    found = _first_violation(_JobNeverFinishes, configuration)
+    assert found.invariant in ("phase-is-getphase", "stopped-pods-end-terminal"), found
+    assert "sidecar" not in found.message, found.message

@@ -1784,6 +1784,16 @@ class PodModel:
         self._stop_sidecars_when_alone()
         self._inputs = None
         if (
+            self.pending_failure is not None
+            and self.pending_failure[1] == PodReason.DEADLINE_EXCEEDED
+            and self.stopping
+            and not any(r.state in ctm.ALIVE for r in self.records)
+        ):
+            # generateAPIPodStatus: while ShouldEvict holds (past activeDeadlineSeconds) the phase is
+            # Failed, whatever the exit codes; shown once nothing runs, before getPhase could say
+            # Succeeded from containers that exited 0 on the kill's SIGTERM
+            self._apply_pending_failure()
+        if (
             self.phase not in TERMINAL_PHASES
             and self.bound
             and self.node_lost_at is None

@@ -316,11 +316,27 @@ FEATURE_CONFIGURATIONS: tuple[Configuration, ...] = (
         {"restartPolicy": "Always", "containers": [{"name": "app-0", "image": _IMAGE}]},
         Bounds(max_restarts=1, max_image_backoff=0.0, create_failures=False, expiries=False),
     ),
+    _feature(
+        "always-2s-1c",
+        "two sidecars and one regular container, each run once: the order in which sidecars stop",
+        {
+            "restartPolicy": "Always",
+            "initContainers": [
+                {"name": "sidecar-0", "image": _IMAGE, "restartPolicy": "Always"},
+                {"name": "sidecar-1", "image": _IMAGE, "restartPolicy": "Always"},
+            ],
+            "containers": [{"name": "app-0", "image": _IMAGE}],
+        },
+        Bounds(
+            max_restarts=0, max_image_backoff=0.0, create_failures=False, expiries=False, node_monitor=False
+        ),
+    ),
 )
 """Small pods for what the matrix leaves out: exit codes 137 (OOMKilled) and 143, probe thresholds
 above 1 and a startup probe on an app container, restart rules, a readiness gate and
-activeDeadlineSeconds, the silent window of a lost node. The others leave that window out
-(``nodeMonitor: false``: the node controller marks a lost node not ready at once)."""
+activeDeadlineSeconds, two sidecars (the reverse order in which they stop), the silent window of
+a lost node. The others leave that window out (``nodeMonitor: false``: the node controller marks
+a lost node not ready at once)."""
 
 STANDARD_CONFIGURATIONS: tuple[Configuration, ...] = (
     tuple(

@@ -16,7 +16,8 @@ A state is a :class:`~podfsm.model.pod.PodState` seen through :class:`KeyBuilder
   grace period), or the age of a past instant, capped where nothing can tell ages apart any
   more: a crash or image back-off entry older than 601 s (its 600 s expiry has passed), a run
   older than its probes' ``initialDelaySeconds``. Times that are only shown (``startTime``,
-  ``startedAt``/``finishedAt`` of past runs, ``lastTransitionTime``) are dropped. A crash
+  ``startedAt``/``finishedAt`` of past runs, ``lastTransitionTime``) are dropped, but for one bit
+  an invariant judges: whether the run a container in CrashLoopBackOff ended lasted over 600 s. A crash
   back-off entry's age is kept only while the container may still exit: in CrashLoopBackOff
   the kubelet already decided.
 - **Time moves only to the instants that matter.** ``TimePassed`` is offered with exactly the
@@ -43,11 +44,12 @@ Events tried (a superset of the legal ones; the model refuses the rest): ``Sched
 ``PostStartHookFailed``, ``PostStartHookSucceeded`` and ``ContainerStarted`` with
 ``postStartRunning`` (with a postStart hook), ``PreStopHookCompleted`` (with an exec or HTTP
 preStop hook),
-``ProbeResult`` for each probe it has with ``Success`` and ``Failure``; ``PodConditionSet``
-True/False for each readiness gate; ``DeletionRequested`` (the spec's grace period),
-``Evicted``, ``NodeLost``, ``SandboxCreateFailed`` and ``TimePassed`` as above; with the bound
-``restarts`` also ``KubeletRestarted``, ``NodeRebooted`` and ``SandboxLost`` (their default exit
-codes), time then also running to 11 s after a probed container's start (the kubelet's 10 s
+``ProbeResult`` for each probe it has with ``Success`` and ``Failure``; ``ContainerStarted`` on a
+terminated container too (refused unless a restart was decided: ``restart-obligation`` judges it);
+``PodConditionSet`` True/False for each readiness gate; ``DeletionRequested`` (the spec's grace
+period), ``Evicted``, ``NodeLost``, ``SandboxCreateFailed`` and ``TimePassed`` as above; with the
+bound ``restarts`` also ``KubeletRestarted``, ``NodeRebooted`` and ``SandboxLost`` (their default
+exit codes), time then also running to 11 s after a probed container's start (the kubelet's 10 s
 restart grace tells a container it found running from a young one). ``SpecUpdated``
 is not tried (its values are unbounded); the Hypothesis strategies try it. A container event is
 tried only when the container machine's table has a row for it from the container's state
@@ -184,8 +186,12 @@ _NONE = -1.0
 
 _WORLD_TRIGGERS: dict[str, frozenset[str]] = {
     s: frozenset(r.trigger for r in CONTAINER_MACHINE.rows_from(s) if r.trigger[0].isupper())
+    | ({"ContainerStarted"} if s == ctm.TERMINATED else frozenset())
     for s in CONTAINER_MACHINE.state_names
 }
+"""The world events tried on a container in each state: those its machine has a row for, and
+``ContainerStarted`` on a terminated one, which the model refuses unless its kubelet decided a
+restart; the ``restart-obligation`` invariant judges that refusal."""
 
 
 _CREATE_FAILURES = frozenset({"ContainerCreateFailed", "ContainerStartFailed"})
@@ -473,6 +479,7 @@ class KeyBuilder:
             c.cache_reason,
             c.hook_running,
             () if c.pre_stop is None else (now - c.pre_stop[0], c.pre_stop[1]),
+            state == ctm.CRASH_LOOP_BACK_OFF and _long_run(c.term),
             _container_extra(c),
         )
 
@@ -528,6 +535,18 @@ def _left(t: float | None, now: float) -> float:
 
 def _term(t: Termination | None) -> tuple[Any, ...]:
     return () if t is None else (t.exit_code, t.reason, t.signal or 0)
+
+
+def _long_run(t: Termination | None) -> bool:
+    """Whether ``t`` ran more than the 600 s after which a back-off entry has expired.
+
+    The published ``crash-loop-back-off-timing`` judges a CrashLoopBackOff by the length of the run
+    shown as its lastState, so that one bit of the run's times is kept (in CrashLoopBackOff, where
+    the kubelet of the reference never is after such a run: the key of its states is unchanged).
+    """
+    if t is None or t.never_started or t.timeless or t.started_at is None:
+        return False
+    return t.finished_at - t.started_at > pod_model.CRASH_BACKOFF_RESET
 
 
 # ----------------------------------------------------------------------------------- exploration

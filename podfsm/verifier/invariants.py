@@ -173,7 +173,12 @@ class Transition:
             return (after,)
         # A node loss before the window is a world event known to have happened: say so on the
         # window's first observation (nothing the kubelet would publish arrives from a lost node).
-        earlier = {"type": "NodeLost"} if self.before.node_lost_at is not None else None
+        # So is an eviction whose pod the kubelet is still stopping (nothing published shows it yet).
+        earlier: dict[str, Any] | None = None
+        if self.before.node_lost_at is not None:
+            earlier = {"type": "NodeLost"}
+        elif self.before.pending_failure is not None and self.before.pending_failure[1] == PodReason.EVICTED:
+            earlier = {"type": "Evicted"}
         return (Observation(self.context.published(self.before), float(self.before.now), earlier), after)
 
     @property
@@ -1008,13 +1013,26 @@ class View:
             )
         return self._node_lost
 
-    def stopping(self, obs: Observation | None = None) -> bool:
-        """Whether the pod is being stopped as a whole: deleted, evicted, past its deadline, or terminal."""
+    def stopping(self, obs: Observation | None = None, *, from_events: bool = True) -> bool:
+        """Whether the pod is being stopped as a whole: deleted, evicted, past its deadline, or terminal.
+
+        An eviction shows in the status once every container stopped; until then it is known from an
+        ``Evicted`` event of the window, where the world's events are known.
+        """
         o = obs or self.last
         st = self.status(o)
         if self.deletion(o) is not None or st.get("reason") or self.phase(o) in _TERMINAL:
             return True
-        return self.past_deadline(o)
+        if self.past_deadline(o):
+            return True
+        if not from_events:
+            return False
+        for h in self.history:
+            if h.event is not None and h.event.get("type") == "Evicted":
+                return True
+            if h is o:
+                break
+        return False
 
     def past_deadline(self, obs: Observation | None = None) -> bool:
         o = obs or self.last
@@ -1366,6 +1384,12 @@ def _phase_is_getphase(v: View) -> str | None:
             # judges the exit code alone (kubernetes/kubernetes#109537): both answers are the kubelet's
             allowed.add(Phase.RUNNING.value)
     if phase not in allowed:
+        if v.deletion() is not None and not running and phase not in _TERMINAL:
+            # the fault is the missing end, not getPhase's answer (stopped-pods-end-terminal's words)
+            return (
+                f"the pod is deleted and nothing runs, but it is {phase}: TerminatePod ends it "
+                f"{' or '.join(sorted(p for p in allowed if p in _TERMINAL)) or 'Failed'}"
+            )
         return f"status.phase is {phase} but getPhase gives {' or '.join(sorted(allowed))}"
     return None
 
@@ -1389,10 +1413,13 @@ def _restart_policy(v: View) -> str | None:
             continue
         if s.kind in ("waiting", "running") and s.last_exit_code is not None:
             code = s.last_exit_code
+            # a kill for a changed spec (a new image) is restarted whatever the policy (computePodActions)
+            respecced = len({_image_of(o.pod, c.name) for o in v.history}) > 1
             if (
                 not restarts(c, policy, code)
                 and not _probe_kill_possible(v, c)
                 and not _new_sandbox_since(v, c.name, s)
+                and not respecced
             ):
                 return (
                     f"{c.name!r} ({_policy_text(c, policy)}) was restarted after exit {code}, "
@@ -1481,8 +1508,18 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
     first = v.statuses(v.history[0]).get(c.name)
     if first is not None and (first.restart_count or first.last or first.kind == "terminated"):
         return None
+    image: Any = None
+    new_key: int | None = None  # the first run under the back-off key of the container's current spec
     for o in v.history:
         s = v.statuses(o).get(c.name)
+        now_image = _image_of(o.pod, c.name)
+        if image is not None and now_image != image:
+            # a new image: the kubelet kills the running instance and restarts it under a new
+            # back-off key (GetStableKey hashes the container's spec), which has no entry yet
+            if s is None or s.kind != "running":
+                return None
+            new_key = s.restart_count
+        image = now_image
         if s is None:
             continue
         if s.kind == "terminated":
@@ -1497,12 +1534,16 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
             )
         for index, d in ended:
             fin, sta = v.seconds(d.get("finishedAt")), v.seconds(d.get("startedAt"))
-            if d.get("reason") == "StartError":
-                sta = fin  # never ran: startedAt is the runtime's zero time (1970), not a start
+            if d.get("reason") == "StartError" or (sta is not None and sta < 0):
+                # never ran: the runtime's zero startedAt (1970); the start was attempted, and the
+                # back-off entry moved on (Next), at the instant it failed, its finishedAt
+                sta = None
             if fin is not None and index >= 0:
                 runs[index] = (sta if sta is not None else fin, fin)
     if sorted(runs) != list(range(len(runs))):
         return None  # an exit happened between two observations
+    if new_key is not None:
+        runs = {i - new_key: r for i, r in runs.items() if i >= new_key}
     out: list[tuple[float, float, float]] = []
     delay = 0.0
     # lastUpdate, when the back-off entry last moved on: the restart after the previous exit,
@@ -1661,6 +1702,55 @@ def _backoff_timing(v: View) -> str | None:
                     f"its exit; the back-off asks {delays[-1][2]:g} s"
                 )
     return None
+
+
+@_published(
+    "restart-obligation",
+    "A container its policy restarts is restarted: once the back-off its exits call for has passed since "
+    "it was shown terminated (none after its first exit, then 10 s doubling to 300 s), the runtime's start "
+    "of it is accepted, unless the pod is being stopped (judged on the model's steps, where the world's "
+    "refused events are known).",
+    f"{_SHOULD_RESTART}; pkg/kubelet/kuberuntime/kuberuntime_manager.go:computePodActions, {_BACKOFF}",
+    "refusal",
+)
+def _restart_obligation(v: View) -> str | None:
+    e = v.last.event
+    if e is None or e.get("type") != "ContainerStarted" or v.node_lost() or v.spec is None:
+        return None
+    if v.stopping() or v.init_failed():
+        return None
+    c = next((c for c in v.containers() if c.name == e.get("container")), None)
+    s = v.statuses().get(str(e.get("container")))
+    if c is None or s is None or s.kind != "terminated" or s.exit_code is None:
+        return None
+    if not restarts(c, v.policy, s.exit_code) or (c.is_sidecar and v.regular_done()):
+        return None
+    if c.is_sidecar and any(
+        o.is_regular
+        and (ProbeKind.LIVENESS in o.probes or ProbeKind.STARTUP in o.probes)
+        and not restarts(o, v.policy, 1)
+        for o in v.containers()
+    ):
+        # a probe kill of a regular container its policy does not restart stops the pod
+        # (computePodActions: nothing regular runs again) before the API shows it
+        return None
+    fin = v.seconds(s.state.get("finishedAt"))
+    if fin is None:
+        return None
+    probed = ProbeKind.LIVENESS in c.probes or ProbeKind.STARTUP in c.probes
+    delays = None if probed else _backoff_delays(v, c)
+    if delays:
+        required = delays[-1][2]
+    elif s.restart_count == 0 and not s.last:
+        required = 0.0  # its first exit: doBackOff finds no entry for it
+    else:
+        required = max(BACKOFF_DELAYS)
+    if v.last.time < fin + required:
+        return None
+    return (
+        f"{c.name!r} ({_policy_text(c, v.policy)}) exited {s.exit_code} {v.last.time - fin:g} s ago, which "
+        f"its policy restarts after a back-off of {required:g} s, but the kubelet did not restart it"
+    )
 
 
 @_published(
@@ -1863,13 +1953,28 @@ def _termination_ordering(v: View) -> str | None:
                 and e.get("type") == "DeletionRequested"
             ):
                 return f"{c.name!r} was killed at once on a deletion with a {grace:g} s grace period"
-        if c.is_sidecar and (v.stopping() or v.regular_done()) and not _probe_kill_possible(v, c):
+        # (an eviction known only from its event is left out: its grace period, not published, may
+        # be shorter than the 2 s a kill gets, cutting sidecars off while regular containers stop)
+        if (
+            c.is_sidecar
+            and (v.stopping(v.prev, from_events=False) or v.regular_done())
+            and not _probe_kill_possible(v, c)
+        ):
+            # a regular container still running before the step, or a later sidecar still running
+            # after it (sidecars cut off together when the grace period ends stop in one step)
             alive = [
                 o.name
                 for o in containers
-                if (o.is_regular or (o.is_sidecar and o.index > c.index))
-                and before.get(o.name) is not None
-                and before[o.name].kind == "running"
+                if (
+                    o.is_regular
+                    and _stopped_no_earlier(v, before.get(o.name), after.get(o.name), after[c.name])
+                )
+                or (
+                    o.is_sidecar
+                    and o.index > c.index
+                    and after.get(o.name) is not None
+                    and after[o.name].kind == "running"
+                )
             ]
             if alive:
                 return (
@@ -1889,6 +1994,25 @@ def _termination_ordering(v: View) -> str | None:
 
 
 MIN_GRACE = 2.0
+
+
+def _stopped_no_earlier(v: View, b: _Status | None, a: _Status | None, sidecar: _Status) -> bool:
+    """Whether a regular container running before the step had not stopped before ``sidecar`` did:
+    it still runs, or it stopped in the same step no earlier than the sidecar's finishedAt (one step
+    of time may cover a regular container's kill and, later, the sidecar's)."""
+    if b is None or b.kind != "running":
+        return False
+    if a is None or a.kind == "running":
+        return True
+    mine, theirs = v.seconds(sidecar.state.get("finishedAt")), v.seconds(a.state.get("finishedAt"))
+    if mine is None or theirs is None:
+        return True
+    deletion = v.deletion()
+    if theirs == mine and deletion is not None and mine >= deletion[0] + deletion[1] + MIN_GRACE - TIME_SLACK:
+        # a sidecar cut off at the grace period's end gets 2 s more; a regular container whose
+        # preStop hook used the grace period gets the same 2 s: both stop then
+        return False
+    return theirs >= mine
 
 
 @_published(
@@ -1915,7 +2039,16 @@ def _active_deadline(v: View) -> str | None:
         return None
     if start is None or v.phase() in _TERMINAL or v.deletion() is not None or reason:
         return None
-    overdue = v.last.time - (start + spec.active_deadline_seconds)
+    # A deadline set (or shortened) by an update of the spec counts from when it is seen: the
+    # kubelet acts on it at the next sync (the earliest observation showing the current value).
+    since = v.last.time
+    for o in reversed(v.history):
+        if _map(o.pod.get("spec")).get("activeDeadlineSeconds") != spec.active_deadline_seconds:
+            break
+        since = o.time
+    else:
+        since = start
+    overdue = v.last.time - max(start + spec.active_deadline_seconds, since)
     if overdue > SYNC_SLACK + float(spec.grace_seconds) + MIN_GRACE:
         return (
             f"activeDeadlineSeconds {spec.active_deadline_seconds} "

@@ -18,7 +18,7 @@ changes shape a mutant may need to follow, and ``tests/test_mutants.py`` says so
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +29,7 @@ from podfsm.model.machines import restart_policy as rp
 from podfsm.model.machines.base import MachineDef, build_machine
 from podfsm.model.machines.phase import PHASE_MACHINE
 from podfsm.model.pod import PhaseInputs, PodModel
+from podfsm.verifier.invariants import Invariant
 from podfsm.vocab import (
     ConditionType,
     ContainerRole,
@@ -37,7 +38,6 @@ from podfsm.vocab import (
     ProbeKind,
     ProbeOutcome,
     RestartPolicy,
-    TerminatedReason,
     WaitingReason,
 )
 
@@ -414,42 +414,71 @@ class _TwoStatesSet(PodModel):
         return pod
 
 
-class _OOMKilledNotRestarted(PodModel):
-    """An OOMKilled container is treated as finished for good, whatever its restart policy."""
+def _oom_kill_final() -> Undo:
+    """A patch of the model's restart decision: under OnFailure an exit 137 (OOMKilled) is final."""
+    names = vars(pod_model)  # the names pod.py calls
+    old_decide, old_would = names["decide"], names["would_restart"]
 
-    def _exited(
-        self,
-        rec: Any,
-        exit_code: int,
-        reason: str,
-        signal: int | None,
-        message: str | None = None,
-        never_started: bool = False,
-    ) -> None:
-        if reason != TerminatedReason.OOM_KILLED or self.stopping:
-            super()._exited(rec, exit_code, reason, signal, message, never_started)
-            return
-        self.stopping = True  # the model keeps a container that exits while stopping terminated
-        try:
-            super()._exited(rec, exit_code, reason, signal, message, never_started)
-        finally:
-            self.stopping = False
+    def decide(container: Any, pod_policy: Any, exit_code: int, probe_kill: bool) -> rp.Action:
+        action: rp.Action = old_decide(container, pod_policy, exit_code, probe_kill)
+        own = container.restart_policy or pod_policy
+        if exit_code == OOM_EXIT_CODE and own == RestartPolicy.ON_FAILURE and action is rp.Action.RESTART:
+            return rp.Action.KEEP
+        return action
+
+    def would_restart(container: Any, pod_policy: Any, exit_code: int) -> bool:
+        return decide(container, pod_policy, exit_code, False) is rp.Action.RESTART
+
+    names["decide"], names["would_restart"] = decide, would_restart
+
+    def undo() -> None:
+        names["decide"], names["would_restart"] = old_decide, old_would
+
+    return undo
+
+
+def _restart_forgotten() -> Undo:
+    """A patch of the kubelet's sync: under OnFailure it forgets to restart after a non-zero exit."""
+    names = vars(pod_model)
+    old_decide = names["decide"]  # the sync's decision; getPhase's would_restart keeps the table
+
+    def decide(container: Any, pod_policy: Any, exit_code: int, probe_kill: bool) -> rp.Action:
+        action: rp.Action = old_decide(container, pod_policy, exit_code, probe_kill)
+        own = container.restart_policy or pod_policy
+        if (
+            own == RestartPolicy.ON_FAILURE
+            and exit_code != 0
+            and not probe_kill
+            and action is rp.Action.RESTART
+        ):
+            return rp.Action.KEEP
+        return action
+
+    names["decide"] = decide
+
+    def undo() -> None:
+        names["decide"] = old_decide
+
+    return undo
+
+
+OOM_EXIT_CODE = 137
+"""What the runtime reports for a container the kernel's OOM killer ended (128 + SIGKILL)."""
 
 
 class _BackoffNeverResets(PodModel):
     """The crash-loop back-off entry never expires: ten minutes of running do not reset it."""
 
     def in_crash_backoff(self, rec: Any) -> bool:
-        ref = rec.backoff_ref
+        ref = rec.backoff_ref if rec.state == ctm().TERMINATED else rec.term
         if rec.bo_updated is None or ref is None:
             return False
-        return bool(self.now - ref.finished_at < rec.bo_delay)
+        return bool(self.now - ref.finished_at < rec.bo_delay)  # no expiry check
 
     def _next_backoff(self, rec: Any, finished: float) -> None:
-        fresh = rec.bo_updated is None
-        rec.bo_delay = (
-            pod_model.CRASH_BACKOFF_INITIAL if fresh else min(rec.bo_delay * 2, pod_model.CRASH_BACKOFF_MAX)
-        )
+        fresh = rec.bo_updated is None  # an entry is fresh only the first time: it never expires
+        initial, maximum = self.crash_backoff_initial, self.crash_backoff_max
+        rec.bo_delay = initial if fresh else min(rec.bo_delay * 2, maximum)
         rec.bo_updated = self.now
 
 
@@ -515,10 +544,15 @@ class _ProbeThresholdOffByOne(PodModel):
             rec.spec = spec
 
 
-def ctm_alive() -> frozenset[str]:
-    from podfsm.model.machines import container as ctm
+def ctm() -> Any:
+    """The container machine's module (imported late: the mutants module is imported by the CLI)."""
+    from podfsm.model.machines import container
 
-    return frozenset(ctm.ALIVE)
+    return container
+
+
+def ctm_alive() -> frozenset[str]:
+    return frozenset(ctm().ALIVE)
 
 
 class _StartupDoesNotGate(PodModel):
@@ -575,6 +609,26 @@ class _SidecarsStopWithRegulars(PodModel):
         for rec in self.sidecars:
             if rec.state == "Running":
                 self._begin_kill(rec, pod_model.KILL_POD, g)
+
+
+class _SidecarsStopInOrder(PodModel):
+    """Sidecars are stopped after the regular containers but first one first, not in reverse order."""
+
+    def _stop_sidecars_when_alone(self, grace: float | None = None) -> None:
+        if not self.stopping or (
+            self.stop_grace is not None and self.now >= self.stop_started_at_plus_grace()
+        ):
+            super()._stop_sidecars_when_alone(grace)
+            return
+        if any(r.state in ctm_alive() for r in self.records if not r.spec.is_sidecar):
+            return
+        for rec in self.sidecars:  # the bug: in spec order
+            if rec.state == ctm().KILLING:
+                return
+            if rec.state == ctm().RUNNING:
+                remaining = self.stop_started_at_plus_grace() - self.now if grace is None else grace
+                self._begin_kill(rec, pod_model.KILL_POD, remaining)
+                return
 
 
 class _FailedUnderAlways(PodModel):
@@ -656,9 +710,9 @@ BUG_KINDS: tuple[BugKind, ...] = (
     _bug(
         "oomkilled-not-restarted",
         "restart policy",
-        "An OOMKilled container is not restarted under OnFailure.",
+        "An OOMKilled container (exit 137) is taken as finished for good under OnFailure.",
         "onfailure-1c-exits",
-        _OOMKilledNotRestarted,
+        patches=(_oom_kill_final,),
     ),
     _bug(
         "backoff-never-resets",
@@ -731,6 +785,13 @@ BUG_KINDS: tuple[BugKind, ...] = (
         _SidecarsStopWithRegulars,
     ),
     _bug(
+        "sidecars-stop-in-order",
+        "termination",
+        "Sidecars are stopped after the regular containers, but in spec order instead of reverse order.",
+        "always-2s-1c",
+        _SidecarsStopInOrder,
+    ),
+    _bug(
         "failed-under-always",
         "phase published wrong",
         "kwok's stage: a non-zero exit fails the pod even under restartPolicy Always.",
@@ -757,6 +818,14 @@ BUG_KINDS: tuple[BugKind, ...] = (
         "restartCount never moves: a new instance keeps the old count.",
         "always-1c",
         _RestartNotCounted,
+    ),
+    _bug(
+        "restart-forgotten",
+        "restart policy",
+        "Under OnFailure the kubelet's sync forgets to restart a container after a non-zero exit; the phase "
+        "stays Running, as getPhase says.",
+        "onfailure-1c",
+        patches=(_restart_forgotten,),
     ),
     _bug(
         "last-state-not-kept",
@@ -794,11 +863,13 @@ class Catch:
     configuration: str
 
 
-def catch(mutant: Mutant, *, max_states: int = 20_000) -> Catch | None:
+def catch(
+    mutant: Mutant, *, max_states: int = 20_000, invariants: Iterable[Invariant] | None = None
+) -> Catch | None:
     """Explore ``mutant`` on its configuration with the published invariants alone; the first violation.
 
     Breadth first, so the script is a shortest one; None when nothing is violated within
-    ``max_states`` states.
+    ``max_states`` states. ``invariants`` narrows the catalogue (default: every published one).
     """
     from podfsm.verifier.explorer import STANDARD_CONFIGURATIONS, explore
     from podfsm.verifier.invariants import published_invariants
@@ -808,7 +879,7 @@ def catch(mutant: Mutant, *, max_states: int = 20_000) -> Catch | None:
         result = explore(
             conf.manifest,
             name=conf.name,
-            invariants=published_invariants(),
+            invariants=published_invariants() if invariants is None else tuple(invariants),
             model_factory=factory,
             max_states=max_states,
             stop_at_first=True,

@@ -129,14 +129,22 @@ class PodLifecycleMachine(RuleBasedStateMachine):
         """The world sends one event; the model reacts or refuses it."""
         model, context = self.model, self.context
         assert model is not None and context is not None
-        wild = model.gone or data.draw(st.integers(0, self.illegal_every - 1), label="wild") == 0
+        # the largest draw is the rare one: a shrunk example steps through legal events
+        wild = (
+            model.gone
+            or data.draw(st.integers(0, self.illegal_every - 1), label="wild") == self.illegal_every - 1
+        )
         ev = data.draw(next_event(model, self.flavour, include_illegal=wild), label="event")
         before = model.snapshot()
         self.script.append(ev.to_dict())
         try:
             after = model.apply(ev)
         except IllegalEvent as exc:
-            self.last = Transition(context, before, ev, model.snapshot(), refused=exc)
+            # the refused event is judged on the whole history, its pod the last one published
+            refused = Observation(self.history[-1].pod, float(before.now), ev.to_dict())
+            self.last = Transition(
+                context, before, ev, model.snapshot(), refused=exc, history=(*self.history, refused)
+            )
             self.on_step(self.last)
             self.script.pop()  # simulate stops at a refused event; keep the script replayable
             self.refused_event = ev.to_dict()
