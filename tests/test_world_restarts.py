@@ -543,10 +543,10 @@ def _explored(policy: str, containers: list[dict[str, Any]], inits: tuple[dict[s
 
 
 EXPLORED = {
-    "never-1i-1c": (_explored("Never", [c("app")], (c("init"),)), 159),
-    "never-2c": (_explored("Never", [c("a"), c("b")]), 274),
-    "never-1c-startup-liveness": (_explored("Never", [c("app", startupProbe=_P, livenessProbe=_P)]), 222),
-    "onfailure-1c-readiness": (_explored("OnFailure", [c("app", readinessProbe=_P)]), 1415),
+    "never-1i-1c": (_explored("Never", [c("app")], (c("init"),)), 213),
+    "never-2c": (_explored("Never", [c("a"), c("b")]), 368),
+    "never-1c-startup-liveness": (_explored("Never", [c("app", startupProbe=_P, livenessProbe=_P)]), 268),
+    "onfailure-1c-readiness": (_explored("OnFailure", [c("app", readinessProbe=_P)]), 1721),
 }
 
 
