@@ -63,7 +63,7 @@ def test_exhaustive_json(capsys: pytest.CaptureFixture[str]) -> None:
     [row] = report["configurations"]
     assert {k: row[k] for k in ("distinctStates", "transitions", "depth")} == COUNTS["never-2i-1c"]
     assert row["statesPerSecond"] > 0 and row["complete"] is True
-    assert row["bounds"] == {"maxRestarts": 2, "maxImageBackoff": 10.0}
+    assert row["bounds"] == {"maxRestarts": 2, "maxImageBackoff": 10.0, "nodeMonitor": False}
     assert report["totals"]["distinctStates"] == row["distinctStates"]
 
 
