@@ -132,7 +132,7 @@ def test_a_program_that_cannot_be_executed_is_one_line(
 def test_builtin_runs_the_shipped_cases_and_vectors(capsys: pytest.CaptureFixture[str]) -> None:
     """`podfsm conformance --builtin` needs no files: the package carries them."""
     assert main(["conformance", "--builtin"]) == 0
-    assert capsys.readouterr().out == "190 passed, 0 failed\n"
+    assert capsys.readouterr().out == "192 passed, 0 failed\n"
 
 
 def test_builtin_against_podfsm_as_a_program() -> None:
@@ -142,7 +142,7 @@ def test_builtin_against_podfsm_as_a_program() -> None:
          f"{sys.executable} -m podfsm.conformance --jsonl"],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
-    assert (done.returncode, done.stdout, done.stderr) == (0, "190 passed, 0 failed\n", "")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "192 passed, 0 failed\n", "")
 
 
 def test_help_explains_the_protocol(capsys: pytest.CaptureFixture[str]) -> None:
