@@ -582,7 +582,11 @@ def test_a_start_error_after_an_exit_is_a_restart_the_back_off_holds() -> None:
     # a restart at once after the StartError is one the back-off forbids
     theirs = copy.deepcopy(history[-2].pod)
     status = theirs["status"]["initContainerStatuses"][0]
-    status["lastState"] = {"terminated": dict(status["state"]["terminated"])}
+    # the StartError is shown waiting RunContainerError with the StartError in lastState (the reason
+    # cache, w13b), or terminated when nothing is cached
+    ended = status["state"].get("terminated") or status["lastState"]["terminated"]
+    assert ended["reason"] == "StartError"
+    status["lastState"] = {"terminated": dict(ended)}
     status["state"] = {"running": {"startedAt": "2026-01-01T00:00:00Z"}}
     status["restartCount"] = 2
     found = check_history(

@@ -423,3 +423,43 @@ def test_the_cli_refuses_restart_all_containers_in_one_line(tmp_path: Any) -> No
     assert code == 2
     lines = err.getvalue().strip().splitlines()
     assert len(lines) == 1 and "pod.json" in lines[0] and "restartPolicyRules[0].action" in lines[0]
+
+
+def test_a_restart_in_the_kill_sync_is_not_published_while_its_post_start_hook_runs() -> None:
+    """kuberuntime_manager.go:SyncPod kills a container whose image changed and starts the new one
+    in the same sync, and kuberuntime_container.go:startContainer waits for the postStart hook: until
+    the hook returns the API still shows the old instance (its startedAt, restartCount 0), then the
+    new one running since its process started. Found by the stateful test after the merge of the
+    hook-progress and spec-update work (restart-count-and-last-state)."""
+    import podfsm
+
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "web"},
+        "spec": {
+            "restartPolicy": "Always",
+            "containers": [
+                {"name": "app", "image": "app:1", "lifecycle": {"postStart": {"exec": {"command": ["true"]}}}}
+            ],
+        },
+    }
+    steps = podfsm.simulate(
+        pod,
+        [
+            {"type": "Scheduled", "node": "node-1"},
+            {"type": "ContainerStarted", "container": "app"},
+            {"type": "SpecUpdated", "container": "app", "image": "app:2"},
+            {"type": "TimePassed", "seconds": 30},
+            {"type": "ContainerStarted", "container": "app", "postStartRunning": True},
+            {"type": "TimePassed", "seconds": 5},
+            {"type": "PostStartHookSucceeded", "container": "app"},
+        ],
+    )
+    during = steps[-2].pod["status"]["containerStatuses"][0]
+    assert during["state"] == {"running": {"startedAt": "2026-01-01T00:00:00Z"}}
+    assert during["restartCount"] == 0 and during["image"] == "app:1"
+    after = steps[-1].pod["status"]["containerStatuses"][0]
+    assert after["state"]["running"]["startedAt"] == "2026-01-01T00:00:30Z"
+    assert after["restartCount"] == 1 and after["image"] == "app:2"
+    assert after["lastState"]["terminated"]["finishedAt"] == "2026-01-01T00:00:30Z"

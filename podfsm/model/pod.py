@@ -180,6 +180,9 @@ class ContainerState:
     hook_running: bool = False
     # an exec or HTTP preStop hook running in killContainer: (when it started, the grace period)
     pre_stop: tuple[float, float] | None = None
+    # when the process whose postStart hook is running started (virtual seconds); ``started_at``
+    # keeps the published instance's start until the hook returns
+    hook_started_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,7 @@ class ContainerRecord:
         "in_sandbox",
         "hook_running",
         "pre_stop",
+        "hook_started_at",
     )
 
     def __init__(self, pod: PodModel, spec: ContainerSpec) -> None:
@@ -307,6 +311,7 @@ class ContainerRecord:
         self.in_sandbox = False
         self.hook_running = False
         self.pre_stop: tuple[float, float] | None = None
+        self.hook_started_at: float | None = None
         # transient inputs for guards during one trigger
         self.pending_reason = ""
         self.decision: Action | None = None
@@ -706,9 +711,11 @@ class PodModel:
         self._fire_world(ev, rec, "ContainerStarted")
         if ev.post_start_running:
             # the process runs; startContainer waits for the hook: nothing is published yet
+            # (a container killed and restarted in one sync, for a probe or a new image, is still
+            # published as the old instance: its startedAt stays until the hook returns)
             rec.hook_running = True
             rec.started = rec.ready = False
-            rec.started_at = self.now
+            rec.hook_started_at = self.now
             return
         self._started(rec)
         self._sync()  # the PLEG sees the new instance running: the kubelet syncs the pod
@@ -723,8 +730,9 @@ class PodModel:
                 ev, "no postStart hook of it is running (ContainerStarted with postStartRunning first)", rec
             )
         self._fire_world(ev, rec, "PostStartHookSucceeded")
-        started_at = rec.started_at
+        started_at = rec.hook_started_at
         rec.hook_running = False
+        rec.hook_started_at = None
         self._started(rec)
         rec.started_at = started_at  # the process's start, not the hook's end
         self._sync()
@@ -807,8 +815,9 @@ class PodModel:
         self._fire_world(ev, rec, "PostStartHookFailed")
         rec.hook_running = False
         rec.started = rec.ready = False
-        if not running:
-            rec.started_at = self.now  # the instance the hook runs in (not published until it is seen)
+        # the instance the hook runs in (not published until it is seen)
+        rec.started_at = rec.hook_started_at if running else self.now
+        rec.hook_started_at = None
         self._begin_kill(rec, KILL_POST_START, float(self.spec.grace_seconds))
         if running:
             self._fire_deadlines()  # the kubelet's timers that fell due while it waited

@@ -479,6 +479,7 @@ class KeyBuilder:
             c.cache_reason,
             c.hook_running,
             () if c.pre_stop is None else (now - c.pre_stop[0], c.pre_stop[1]),
+            () if c.hook_started_at is None else now - c.hook_started_at,
             state == ctm.CRASH_LOOP_BACK_OFF and _long_run(c.term),
             _container_extra(c),
         )
