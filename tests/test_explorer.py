@@ -58,9 +58,22 @@ KNOWN_VIOLATIONS: dict[str, tuple[str, str]] = {  # configuration -> (invariant,
 }
 
 
+# The two largest configurations (about 100,000 states each, two minutes of CPU together) are
+# explored whole with PODFSM_SLOW=1 (and when the counts are regenerated); the CI suite explores
+# them to this depth, judging every invariant on every state found, with the counts pinned below.
+FULL = UPDATE or os.environ.get("PODFSM_SLOW") == "1"
+BOUNDED_DEPTH = 14
+BOUNDED_COUNTS = {
+    "always-2i-1c-probes": {"distinctStates": 26984, "transitions": 51037, "depth": 14},
+    "onfailure-2i-1c-probes": {"distinctStates": 22810, "transitions": 42327, "depth": 14},
+}
+
+
 @cache
 def explored(name: str) -> Exploration:
     conf = BY_NAME[name]
+    if name in BOUNDED_COUNTS and not FULL:
+        return explore(conf.manifest, name=conf.name, max_depth=BOUNDED_DEPTH)
     return explore(conf.manifest, name=conf.name)
 
 
@@ -89,6 +102,9 @@ def test_the_matrix_covers_each_shape_policy_and_probes() -> None:
 @pytest.mark.parametrize("name", sorted(BY_NAME))
 def test_pinned_counts(name: str) -> None:
     result = explored(name)
+    if name in BOUNDED_COUNTS and not FULL:
+        assert not result.complete and result.counts() == BOUNDED_COUNTS[name]
+        return
     assert result.complete, f"{name}: the exploration was cut"
     if UPDATE:
         data = pinned() if COUNTS.exists() else {}
