@@ -627,13 +627,7 @@ class PodModel:
 
     def _require_kubelet(self, ev: Any) -> None:
         """Events only a running kubelet on a live node can report."""
-        self._require_alive(ev)
-        if not self.bound:
-            raise self._illegal(
-                ev, "the pod is not bound to a node yet", legal=("Scheduled", "Unschedulable")
-            )
-        if self.node_lost_at is not None:
-            raise self._illegal(ev, "the node stopped reporting; nothing from it is observed")
+        self._require_node(ev)
         if self.phase in TERMINAL_PHASES:
             raise self._illegal(ev, f"the pod is {self.phase}; its containers are not run again")
 
