@@ -845,3 +845,42 @@ def test_the_shipped_traces_are_judged_by_the_published_invariants(path: Path) -
         assert found, f"{path.name}: not flagged"
     else:
         assert found == set(), f"{path.name}: {found}"
+
+
+def test_a_deadline_kill_cuts_sidecars_off_with_the_regular_container_at_grace_end() -> None:
+    """active_deadline.go, SyncTerminatingPod and kuberuntime_termination_order.go: an expired
+    activeDeadlineSeconds kills the pod with its grace period; a regular container whose exec preStop
+    hook used the whole grace gets killContainer's 2 s minimum, and the sidecar still waiting for its
+    turn is cut off at the same instant, so both stop in one step. termination-ordering reads the
+    kill's start from the deadline as from a deletion (found by the stateful test)."""
+    manifest = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "demo", "namespace": "default"},
+        "spec": {
+            "restartPolicy": "Always",
+            "activeDeadlineSeconds": 30,
+            "initContainers": [{"name": "side", "image": "app:1", "restartPolicy": "Always"}],
+            "containers": [
+                {"name": "web", "image": "app:1", "lifecycle": {"preStop": {"exec": {"command": ["true"]}}}}
+            ],
+        },
+    }
+    script = [
+        ev("Scheduled"),
+        ev("ContainerStarted", "side"),
+        ev("ContainerStarted", "web"),
+        ev("TimePassed", seconds=30),
+        ev("TimePassed", seconds=30),
+        ev("TimePassed", seconds=2),
+    ]
+    history = published(manifest, script)
+    last = history[-1].pod["status"]
+    assert last["reason"] == "DeadlineExceeded"
+    stopped = [
+        c["state"]["terminated"]["finishedAt"]
+        for c in last["initContainerStatuses"] + last["containerStatuses"]
+    ]
+    assert stopped == ["2026-01-01T00:01:02Z"] * 2
+    for i in range(1, len(history) + 1):
+        assert check_history(history[:i]) == [], history[i - 1].event

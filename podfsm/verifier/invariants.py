@@ -2007,12 +2007,28 @@ def _stopped_no_earlier(v: View, b: _Status | None, a: _Status | None, sidecar: 
     mine, theirs = v.seconds(sidecar.state.get("finishedAt")), v.seconds(a.state.get("finishedAt"))
     if mine is None or theirs is None:
         return True
-    deletion = v.deletion()
-    if theirs == mine and deletion is not None and mine >= deletion[0] + deletion[1] + MIN_GRACE - TIME_SLACK:
+    kill = _pod_kill_began(v)
+    if theirs == mine and kill is not None and mine >= kill[0] + kill[1] + MIN_GRACE - TIME_SLACK:
         # a sidecar cut off at the grace period's end gets 2 s more; a regular container whose
         # preStop hook used the grace period gets the same 2 s: both stop then
         return False
     return theirs >= mine
+
+
+def _pod_kill_began(v: View) -> tuple[float, float] | None:
+    """When the kill of the whole pod began and its grace period (seconds): a deletion's
+    (deletionTimestamp less its grace), else an expired activeDeadlineSeconds' (startTime plus the
+    deadline, with the spec's terminationGracePeriodSeconds: ``active_deadline.go``, the pod worker's
+    SyncTerminatingPod); None when neither is seen."""
+    deletion = v.deletion()
+    if deletion is not None:
+        return deletion
+    spec = v.spec
+    ads = None if spec is None else spec.active_deadline_seconds
+    start = v.seconds(v.status(v.last).get("startTime"))
+    if spec is None or ads is None or start is None or v.last.time < start + ads:
+        return None
+    return start + ads, float(spec.grace_seconds)
 
 
 @_published(
