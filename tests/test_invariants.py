@@ -624,6 +624,45 @@ def test_the_restart_obligation_judges_a_refused_start() -> None:
     assert refused_start(pod("OnFailure"), [*crash, ev("DeletionRequested")], "app-0") is None
 
 
+def test_the_restart_obligation_waits_for_a_running_post_start_hook_and_a_new_sandbox() -> None:
+    """kuberuntime_container.go:startContainer runs a postStart hook inside the start, so SyncPod
+    starts nothing else until it returns; computePodActions with PodSandboxChanged runs the init
+    containers again, in order, before anything after them. A start refused meanwhile is no
+    violation; once the hook returned, or the init containers ran again, it is (found by the
+    stateful test)."""
+    inv = get("restart-obligation")
+    sidecar = {"name": "side", "image": "app:1", "restartPolicy": "Always"}
+    hooked = {**sidecar, "lifecycle": {"postStart": {"exec": {"command": ["true"]}}}}
+    manifest = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "demo", "namespace": "default"},
+        "spec": {"initContainers": [hooked], "containers": [{"name": "web", "image": "app:1"}]},
+    }
+
+    def judged(script: list[dict[str, Any]], name: str, spec: dict[str, Any] = manifest) -> str | None:
+        history = published(spec, script)
+        attempt = Observation(history[-1].pod, history[-1].time, ev("ContainerStarted", name))
+        assert inv.judge is not None
+        return inv.judge(View([*history, attempt]))
+
+    ran = [
+        ev("Scheduled"),
+        ev("ContainerStarted", "side"),
+        ev("ContainerStarted", "web"),
+        ev("ContainerExited", "side", 1),
+        ev("ContainerExited", "web", 1),
+    ]
+    hook = [*ran, {"type": "ContainerStarted", "container": "side", "postStartRunning": True}]
+    assert judged(hook, "web") is None
+    assert judged([*hook, {"type": "PostStartHookSucceeded", "container": "side"}], "web") is not None
+    # a node reboot: web's turn comes once the sidecar started again
+    plain = {**manifest, "spec": {**manifest["spec"], "initContainers": [sidecar]}}
+    rebooted = [*ran[:3], {"type": "NodeRebooted"}]
+    assert judged(rebooted, "web", plain) is None
+    assert judged([*rebooted, ev("ContainerStarted", "side")], "web", plain) is not None
+
+
 def test_an_active_deadline_set_by_an_update_counts_from_the_update() -> None:
     """active_deadline.go:ShouldSync/ShouldEvict: a deadline already past when an update sets it is acted
     on at the next sync, so the pod is judged overdue from the update, not from startTime plus the
@@ -882,5 +921,43 @@ def test_a_deadline_kill_cuts_sidecars_off_with_the_regular_container_at_grace_e
         for c in last["initContainerStatuses"] + last["containerStatuses"]
     ]
     assert stopped == ["2026-01-01T00:01:02Z"] * 2
+    for i in range(1, len(history) + 1):
+        assert check_history(history[:i]) == [], history[i - 1].event
+
+
+def test_an_eviction_cuts_sidecars_off_with_the_regular_container_at_grace_end() -> None:
+    """eviction_manager.go (immediateEvictionGracePeriodSeconds = 1) and
+    kuberuntime_termination_order.go: a hard eviction kills the pod with a 1 s grace; the regular
+    container's exec preStop uses it and killContainer's 2 s minimum follows, while the sidecar waits
+    for its turn at most the grace and then gets the same 2 s: both stop at 3 s, in one step.
+    termination-ordering reads the kill's start from the Evicted event where it is known (found by
+    the stateful test)."""
+    manifest = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "demo", "namespace": "default"},
+        "spec": {
+            "restartPolicy": "Never",
+            "initContainers": [{"name": "side", "image": "app:1", "restartPolicy": "Always"}],
+            "containers": [
+                {"name": "web", "image": "app:1", "lifecycle": {"preStop": {"exec": {"command": ["true"]}}}}
+            ],
+        },
+    }
+    script = [
+        ev("Scheduled"),
+        ev("ContainerStarted", "side"),
+        ev("ContainerStarted", "web"),
+        ev("Evicted"),
+        ev("TimePassed", seconds=5),
+    ]
+    history = published(manifest, script)
+    last = history[-1].pod["status"]
+    assert last["reason"] == "Evicted"
+    stopped = [
+        c["state"]["terminated"]["finishedAt"]
+        for c in last["initContainerStatuses"] + last["containerStatuses"]
+    ]
+    assert stopped == ["2026-01-01T00:00:03Z"] * 2
     for i in range(1, len(history) + 1):
         assert check_history(history[:i]) == [], history[i - 1].event

@@ -123,7 +123,9 @@ def test_pods_with_status_failures_come_with_their_script_and_shrink() -> None:
     events = json.loads(notes.split("--- events.json\n", 1)[1].splitlines()[0])
     manifest = json.loads(pod_json)
     assert podfsm.simulate(manifest, events)[-1].pod["status"]["phase"] == "Running"
-    assert events[0]["type"] == "Scheduled" and len(events) <= 4
+    # bound by the scheduler's event, or already in the manifest (spec.nodeName): a shorter script
+    assert events[0]["type"] == "Scheduled" or manifest["spec"].get("nodeName")
+    assert len(events) <= 4
     for container in manifest["spec"]["containers"] + manifest["spec"].get("initContainers", []):
         assert set(container) <= {"name", "image", "restartPolicy"}  # no probe or hook left
 

@@ -278,6 +278,39 @@ def test_the_pod_is_pending_while_the_init_container_runs_again() -> None:
     assert _restarts(m, "init") == 1
 
 
+def test_a_restarting_sidecar_puts_the_pod_back_to_pending_after_the_node_reboot() -> None:
+    """kubelet_pods_test.go TestPodPhaseWithRestartAlwaysRestartableInitContainers "re-initializing
+    the pod after the sandbox is recreated": getPhase's podHasInitialized is
+    HasAnyActiveRegularContainerStarted, which asks the runtime about the new sandbox, not the API
+    statuses. After a reboot the regular container is still shown terminated, yet a sidecar
+    running but not started (its startup probe pending) makes the pod Pending until a regular
+    container runs in the new sandbox; the oracle gives the same answer when told so."""
+    sidecar = c("sidecar", startupProbe=probe(failureThreshold=1), **SIDECAR)
+    pod_ = pod("Always", c("db"), inits=(sidecar, c("init-app")))
+    m = run(
+        pod_,
+        SCHED,
+        start("sidecar"),
+        result("sidecar", "startup", True),
+        start("init-app"),
+        exit_("init-app", 0),
+        start("db"),
+    )
+    assert m.render()["status"]["phase"] == "Running"
+    m.apply(REBOOT)
+    m.apply(start("sidecar"))
+    published = m.render()
+    assert "terminated" in status_of(m, "db")["state"]
+    assert published["status"]["phase"] == "Pending"
+    assert pod_phase(published, pod_has_initialized=False) == "Pending"
+    assert pod_phase(published) == "Running"  # what the API object alone suggests
+    m.apply(result("sidecar", "startup", True))
+    m.apply(start("init-app"))
+    m.apply(exit_("init-app", 0))
+    m.apply(start("db"))
+    assert m.render()["status"]["phase"] == "Running"
+
+
 def test_ready_to_start_containers_is_false_until_the_new_sandbox_runs_a_container() -> None:
     """status/generate.go:GeneratePodReadyToStartContainersCondition: False while PodSandboxChanged
     says a new sandbox is needed; a sandbox creation may then fail (SandboxCreateFailed) and the

@@ -685,12 +685,25 @@ def _succeeded_exit_zero(t: Transition) -> str | None:
 _KUBELET_CONDITIONS = (ConditionType.INITIALIZED, ConditionType.CONTAINERS_READY, ConditionType.READY)
 
 
+def _active_regular(t: Transition) -> bool | None:
+    """``HasAnyActiveRegularContainerStarted`` where the API object cannot show it: after a new
+    sandbox (node reboot, lost sandbox) the runtime holds none of the old containers while the API
+    still shows them terminated, so a restarting sidecar puts the pod back to Pending until a
+    regular container runs in the new sandbox. None (derive it from the object) otherwise."""
+    pairs = list(t.pairs(t.after))
+    if not any(c.ever_ran and not _in_sandbox(c) for _, c in pairs):
+        return None
+    return any(s.is_regular and _in_sandbox(c) for s, c in pairs)
+
+
 @invariant(
     "phase-agrees-with-oracle",
     "status.phase equals the oracle's pod_phase of the same object (pod_is_terminal for a finished pod, "
-    "Failed where TerminatePod forces it, the old phase while a container still runs), and the kubelet's "
+    "Failed where TerminatePod forces it, the old phase while a container still runs; after a new sandbox, "
+    "the runtime's answer to whether a regular container started in it), and the kubelet's "
     "conditions equal pod_conditions (given the phase the kubelet generated them with).",
-    f"{_GET_PHASE}; pkg/kubelet/status/status_manager.go:TerminatePod, mergePodStatus; {_GENERATE}",
+    f"{_GET_PHASE}; pkg/kubelet/container/helpers.go:HasAnyActiveRegularContainerStarted; "
+    f"pkg/kubelet/status/status_manager.go:TerminatePod, mergePodStatus; {_GENERATE}",
     "state",
 )
 def _phase_agrees(t: Transition) -> str | None:
@@ -702,7 +715,7 @@ def _phase_agrees(t: Transition) -> str | None:
     try:
         if not (phase == Phase.FAILED and status.get("reason")):  # forced by an eviction, not getPhase
             terminal = phase in _TERMINAL
-            expected = pod_phase(pod, pod_is_terminal=terminal)
+            expected = pod_phase(pod, pod_is_terminal=terminal, pod_has_initialized=_active_regular(t))
             if terminal and expected not in _TERMINAL:
                 expected = Phase.FAILED.value  # TerminatePod: a finished pod is never left Pending/Running
             if expected in _TERMINAL and not terminal and any(c.state in _ALIVE for c in t.after.containers):
@@ -1334,8 +1347,10 @@ def _probe_kill_possible(v: View, c: ContainerSpec) -> bool:
     "phase-is-getphase",
     "status.phase is what getPhase computes from the published container statuses, except that a pod being "
     "deleted ends Failed or Succeeded as TerminatePod says, a pod forced out (Evicted, DeadlineExceeded) "
-    "is Failed, and a terminal phase is withheld while a container still runs.",
-    f"{_GET_PHASE}; pkg/kubelet/status/status_manager.go:TerminatePod, {_MERGE}",
+    "is Failed, a terminal phase is withheld while a container still runs, and after a new sandbox "
+    "podHasInitialized is false until a regular container runs in it.",
+    f"{_GET_PHASE}; pkg/kubelet/container/helpers.go:HasAnyActiveRegularContainerStarted; "
+    f"pkg/kubelet/status/status_manager.go:TerminatePod, {_MERGE}",
     "state",
 )
 def _phase_is_getphase(v: View) -> str | None:
@@ -1370,6 +1385,14 @@ def _phase_is_getphase(v: View) -> str | None:
         return f"getPhase rejects the pod: {exc}"
     if running and any(p in _TERMINAL for p in allowed):
         allowed |= {Phase.RUNNING.value, Phase.PENDING.value} if prev is None else {prev}
+    reset = _sandbox_reset(v)
+    if reset is not None and not any(
+        _new_instance_since(v, reset, c.name) for c in v.containers() if c.is_regular
+    ):
+        # HasAnyActiveRegularContainerStarted asks the runtime about the new sandbox, where no
+        # regular container ran yet, while the API still shows the old ones: a restarting sidecar
+        # puts the pod back to Pending
+        allowed.add(pod_phase(v.pod, pod_has_initialized=False))
     sts = v.statuses()
     for c in v.containers():
         s = sts.get(c.name)
@@ -1429,6 +1452,34 @@ def _restart_policy(v: View) -> str | None:
 
 
 _SANDBOX_EVENTS = frozenset({"NodeRebooted", "SandboxLost"})
+
+
+def _sandbox_reset(v: View) -> Observation | None:
+    """The observation in the window that first shows the pod's latest new sandbox coming: the step
+    of a node reboot or lost sandbox (the event, where known), else the last one where
+    ``PodReadyToStartContainers`` turned False after being True (PodSandboxChanged). None: none."""
+    for i in range(len(v.history) - 1, -1, -1):
+        obs = v.history[i]
+        if obs.event is not None and obs.event.get("type") in _SANDBOX_EVENTS:
+            return obs
+        if (
+            i > 0
+            and v.condition("PodReadyToStartContainers", obs) == "False"
+            and v.condition("PodReadyToStartContainers", v.history[i - 1]) == "True"
+        ):
+            return obs
+    return None
+
+
+def _new_instance_since(v: View, reset: Observation, name: str) -> bool:
+    """Whether container ``name`` shows an instance started after ``reset`` (its restartCount grew,
+    or it had none then and shows one now)."""
+    b, a = v.statuses(reset).get(name), v.statuses().get(name)
+    if a is None:
+        return False
+    if b is None or (b.kind == "waiting" and not b.last):
+        return a.kind != "waiting" or bool(a.last)
+    return a.restart_count > b.restart_count
 
 
 def _new_sandbox_since(v: View, name: str, s: _Status) -> bool:
@@ -1704,6 +1755,45 @@ def _backoff_timing(v: View) -> str | None:
     return None
 
 
+def _post_start_hook_running(v: View) -> bool:
+    """Whether the kubelet is inside a container's start, running its postStart hook (a start with
+    ``postStartRunning`` whose hook has not returned): SyncPod starts nothing else until it does
+    (``kuberuntime_container.go:startContainer``). Known from the events only."""
+    running: set[str] = set()
+    for o in v.history:
+        e = o.event
+        if e is None:
+            continue
+        kind = e.get("type")
+        if kind == "ContainerStarted" and e.get("postStartRunning"):
+            running.add(str(e.get("container")))
+        elif kind in ("PostStartHookSucceeded", "PostStartHookFailed"):
+            running.discard(str(e.get("container")))
+        elif kind in _SANDBOX_EVENTS or kind == "KubeletRestarted":
+            running.clear()
+    return bool(running)
+
+
+def _turn_in_new_sandbox(v: View, c: ContainerSpec) -> bool:
+    """After a new sandbox (node reboot, lost sandbox) the init containers run again, in order,
+    before anything after them (computePodActions with PodSandboxChanged): ``c``'s turn has come
+    when every init container before it (all of them, for a regular container) has a new instance
+    since, completed (a sidecar: started). True when no sandbox was recreated."""
+    reset = _sandbox_reset(v)
+    if reset is None:
+        return True
+    now = v.statuses()
+    for o in v.containers():
+        if o is c or o.is_regular or (not c.is_regular and o.index >= c.index):
+            continue
+        a = now.get(o.name)
+        if a is None or not _new_instance_since(v, reset, o.name):
+            return False
+        if not (a.started if o.is_sidecar else a.kind == "terminated" and a.exit_code == 0):
+            return False
+    return True
+
+
 @_published(
     "restart-obligation",
     "A container its policy restarts is restarted: once the back-off its exits call for has passed since "
@@ -1724,6 +1814,8 @@ def _restart_obligation(v: View) -> str | None:
     if c is None or s is None or s.kind != "terminated" or s.exit_code is None:
         return None
     if not restarts(c, v.policy, s.exit_code) or (c.is_sidecar and v.regular_done()):
+        return None
+    if not _turn_in_new_sandbox(v, c) or _post_start_hook_running(v):
         return None
     if c.is_sidecar and any(
         o.is_regular
@@ -2017,12 +2109,22 @@ def _stopped_no_earlier(v: View, b: _Status | None, a: _Status | None, sidecar: 
 
 def _pod_kill_began(v: View) -> tuple[float, float] | None:
     """When the kill of the whole pod began and its grace period (seconds): a deletion's
-    (deletionTimestamp less its grace), else an expired activeDeadlineSeconds' (startTime plus the
+    (deletionTimestamp less its grace), else an eviction's where its event is known, else an
+    expired activeDeadlineSeconds' (startTime plus the
     deadline, with the spec's terminationGracePeriodSeconds: ``active_deadline.go``, the pod worker's
     SyncTerminatingPod); None when neither is seen."""
     deletion = v.deletion()
     if deletion is not None:
         return deletion
+    evicted = next(
+        (o for o in v.history if o.event is not None and o.event.get("type") == "Evicted"),
+        None,
+    )
+    if evicted is not None and evicted.event is not None:
+        # the eviction manager's kill: evictionMaxPodGracePeriod, or 1 s for a hard eviction
+        # (eviction_manager.go immediateEvictionGracePeriodSeconds); known from the event only
+        grace = evicted.event.get("gracePeriodSeconds")
+        return evicted.time, float(grace if isinstance(grace, int) else 1)
     spec = v.spec
     ads = None if spec is None else spec.active_deadline_seconds
     start = v.seconds(v.status(v.last).get("startTime"))
