@@ -1340,7 +1340,11 @@ class PodModel:
                 rec.kill_cause = None
                 rec.restart_at = rec.retry_at = None
                 rec.waiting_reason = rec.waiting_message = ""
-            elif not rec.spec.is_sidecar and rec.state in ctm.ALIVE:
+            elif rec.state in ctm.ALIVE and (not rec.spec.is_sidecar or rec.state == ctm.KILLING):
+                # a second kill with a shorter grace (an eviction during a deletion) calls
+                # killContainer again for every running container: one already stopping, a
+                # sidecar too, gets the shorter deadline; a sidecar waiting for its turn is cut
+                # off by the new grace period (_stop_sidecars_when_alone)
                 deadline = self.now + max(grace, MIN_GRACE_SECONDS)
                 if rec.kill_deadline is None or deadline < rec.kill_deadline:
                     self._begin_kill(rec, KILL_POD, grace)
