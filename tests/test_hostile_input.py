@@ -726,8 +726,16 @@ def test_ctrl_c_at_any_moment_is_130_without_traceback(delay: float) -> None:
     remembers it as unhandled; podfsm.cli.exit_interrupted ends the process with os._exit."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     argv = [sys.executable, "-m", "podfsm", "check", "--exhaustive"]  # runs for many seconds
+    # as in a terminal's foreground job: a suite started in the background by a non-interactive
+    # shell inherits SIGINT ignored, and CPython then installs no KeyboardInterrupt handler
     child = subprocess.Popen(
-        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT
+        argv,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(delay)
     child.send_signal(signal.SIGINT)

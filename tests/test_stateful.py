@@ -1,7 +1,7 @@
 """The Hypothesis state machine: every invariant after every step of drawn pods' lives.
 
 500 examples of 20 steps: every invariant of the catalogue is checked on every step of each.
-Since the draws favour progress (issue 16) an example accepts about 11.6 events, not 5.3, so
+Since the draws favour progress (issue 16) an example accepts about 11 events, not 5.3, so
 500 examples judge more accepted steps (about 6,500) than 1,000 did before (about 5,300), in
 a bounded time. Derandomized, so a run is reproducible; ``podfsm check``
 draws fresh examples with a random (printed) seed.
