@@ -445,6 +445,16 @@ def test_the_node_events_need_a_bound_pod_on_a_reporting_node() -> None:
 
 
 SCRIPTS = {
+    "reboot-sidecar-reinit": (
+        pod(
+            "Always",
+            c("db"),
+            inits=(c("sidecar", startupProbe=probe(failureThreshold=1), **SIDECAR), c("init-app")),
+        ),
+        [SCHED, start("sidecar"), result("sidecar", "startup", True), start("init-app")]
+        + [exit_("init-app", 0), start("db"), wait(5), REBOOT, start("sidecar"), wait(2)]
+        + [result("sidecar", "startup", True), start("init-app"), exit_("init-app", 0), start("db")],
+    ),
     "reboot-reinit": (
         _three_inits(),
         [SCHED, *(e for n in ("init-1", "init-2", "init-3") for e in (start(n), exit_(n, 0)))]
