@@ -451,9 +451,22 @@ SCRIPTS = {
             c("db"),
             inits=(c("sidecar", startupProbe=probe(failureThreshold=1), **SIDECAR), c("init-app")),
         ),
-        [SCHED, start("sidecar"), result("sidecar", "startup", True), start("init-app")]
-        + [exit_("init-app", 0), start("db"), wait(5), REBOOT, start("sidecar"), wait(2)]
-        + [result("sidecar", "startup", True), start("init-app"), exit_("init-app", 0), start("db")],
+        [
+            SCHED,
+            start("sidecar"),
+            result("sidecar", "startup", True),
+            start("init-app"),
+            exit_("init-app", 0),
+            start("db"),
+            wait(5),
+            REBOOT,
+            start("sidecar"),
+            wait(2),
+            result("sidecar", "startup", True),
+            start("init-app"),
+            exit_("init-app", 0),
+            start("db"),
+        ],
     ),
     "reboot-reinit": (
         _three_inits(),
