@@ -886,43 +886,44 @@ def test_the_shipped_traces_are_judged_by_the_published_invariants(path: Path) -
         assert found == set(), f"{path.name}: {found}"
 
 
-def test_a_deadline_kill_cuts_sidecars_off_with_the_regular_container_at_grace_end() -> None:
-    """active_deadline.go, SyncTerminatingPod and kuberuntime_termination_order.go: an expired
-    activeDeadlineSeconds kills the pod with its grace period; a regular container whose exec preStop
-    hook used the whole grace gets killContainer's 2 s minimum, and the sidecar still waiting for its
-    turn is cut off at the same instant, so both stop in one step. termination-ordering reads the
-    kill's start from the deadline as from a deletion (found by the stateful test)."""
+def _cut_off_together(extra: dict[str, Any], kill: list[dict[str, Any]], reason: str, at: str) -> None:
+    """A sidecar and a regular container whose exec preStop uses the whole grace, killed with the
+    pod: both stop at ``at`` in one step, the pod fails with ``reason``, and every published
+    invariant holds on every prefix of the run."""
     manifest = {
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": {"name": "demo", "namespace": "default"},
         "spec": {
-            "restartPolicy": "Always",
-            "activeDeadlineSeconds": 30,
+            **extra,
             "initContainers": [{"name": "side", "image": "app:1", "restartPolicy": "Always"}],
             "containers": [
                 {"name": "web", "image": "app:1", "lifecycle": {"preStop": {"exec": {"command": ["true"]}}}}
             ],
         },
     }
-    script = [
-        ev("Scheduled"),
-        ev("ContainerStarted", "side"),
-        ev("ContainerStarted", "web"),
-        ev("TimePassed", seconds=30),
-        ev("TimePassed", seconds=30),
-        ev("TimePassed", seconds=2),
-    ]
-    history = published(manifest, script)
+    started = [ev("Scheduled"), ev("ContainerStarted", "side"), ev("ContainerStarted", "web")]
+    history = published(manifest, [*started, *kill])
     last = history[-1].pod["status"]
-    assert last["reason"] == "DeadlineExceeded"
+    assert last["reason"] == reason
     stopped = [
         c["state"]["terminated"]["finishedAt"]
         for c in last["initContainerStatuses"] + last["containerStatuses"]
     ]
-    assert stopped == ["2026-01-01T00:01:02Z"] * 2
+    assert stopped == [at] * 2
     for i in range(1, len(history) + 1):
         assert check_history(history[:i]) == [], history[i - 1].event
+
+
+def test_a_deadline_kill_cuts_sidecars_off_with_the_regular_container_at_grace_end() -> None:
+    """active_deadline.go, SyncTerminatingPod and kuberuntime_termination_order.go: an expired
+    activeDeadlineSeconds kills the pod with its grace period; a regular container whose exec preStop
+    hook used the whole grace gets killContainer's 2 s minimum, and the sidecar still waiting for its
+    turn is cut off at the same instant, so both stop in one step. termination-ordering reads the
+    kill's start from the deadline as from a deletion (found by the stateful test)."""
+    waits = [ev("TimePassed", seconds=30), ev("TimePassed", seconds=30), ev("TimePassed", seconds=2)]
+    extra = {"restartPolicy": "Always", "activeDeadlineSeconds": 30}
+    _cut_off_together(extra, waits, "DeadlineExceeded", "2026-01-01T00:01:02Z")
 
 
 def test_an_eviction_cuts_sidecars_off_with_the_regular_container_at_grace_end() -> None:
@@ -932,32 +933,5 @@ def test_an_eviction_cuts_sidecars_off_with_the_regular_container_at_grace_end()
     for its turn at most the grace and then gets the same 2 s: both stop at 3 s, in one step.
     termination-ordering reads the kill's start from the Evicted event where it is known (found by
     the stateful test)."""
-    manifest = {
-        "apiVersion": "v1",
-        "kind": "Pod",
-        "metadata": {"name": "demo", "namespace": "default"},
-        "spec": {
-            "restartPolicy": "Never",
-            "initContainers": [{"name": "side", "image": "app:1", "restartPolicy": "Always"}],
-            "containers": [
-                {"name": "web", "image": "app:1", "lifecycle": {"preStop": {"exec": {"command": ["true"]}}}}
-            ],
-        },
-    }
-    script = [
-        ev("Scheduled"),
-        ev("ContainerStarted", "side"),
-        ev("ContainerStarted", "web"),
-        ev("Evicted"),
-        ev("TimePassed", seconds=5),
-    ]
-    history = published(manifest, script)
-    last = history[-1].pod["status"]
-    assert last["reason"] == "Evicted"
-    stopped = [
-        c["state"]["terminated"]["finishedAt"]
-        for c in last["initContainerStatuses"] + last["containerStatuses"]
-    ]
-    assert stopped == ["2026-01-01T00:00:03Z"] * 2
-    for i in range(1, len(history) + 1):
-        assert check_history(history[:i]) == [], history[i - 1].event
+    kill = [ev("Evicted"), ev("TimePassed", seconds=5)]
+    _cut_off_together({"restartPolicy": "Never"}, kill, "Evicted", "2026-01-01T00:00:03Z")

@@ -285,17 +285,9 @@ def test_a_restarting_sidecar_puts_the_pod_back_to_pending_after_the_node_reboot
     statuses. After a reboot the regular container is still shown terminated, yet a sidecar
     running but not started (its startup probe pending) makes the pod Pending until a regular
     container runs in the new sandbox; the oracle gives the same answer when told so."""
-    sidecar = c("sidecar", startupProbe=probe(failureThreshold=1), **SIDECAR)
-    pod_ = pod("Always", c("db"), inits=(sidecar, c("init-app")))
-    m = run(
-        pod_,
-        SCHED,
-        start("sidecar"),
-        result("sidecar", "startup", True),
-        start("init-app"),
-        exit_("init-app", 0),
-        start("db"),
-    )
+    pod_, script = SCRIPTS["reboot-sidecar-reinit"]
+    reboot = script.index(REBOOT)
+    m = run(pod_, *script[:reboot])
     assert m.render()["status"]["phase"] == "Running"
     m.apply(REBOOT)
     m.apply(start("sidecar"))
@@ -304,10 +296,8 @@ def test_a_restarting_sidecar_puts_the_pod_back_to_pending_after_the_node_reboot
     assert published["status"]["phase"] == "Pending"
     assert pod_phase(published, pod_has_initialized=False) == "Pending"
     assert pod_phase(published) == "Running"  # what the API object alone suggests
-    m.apply(result("sidecar", "startup", True))
-    m.apply(start("init-app"))
-    m.apply(exit_("init-app", 0))
-    m.apply(start("db"))
+    for event in script[reboot + 2 :]:
+        m.apply(event)
     assert m.render()["status"]["phase"] == "Running"
 
 
