@@ -589,10 +589,10 @@ def _explored(policy: str, containers: list[dict[str, Any]], inits: tuple[dict[s
 
 
 EXPLORED = {
-    "never-1i-1c": (_explored("Never", [c("app")], (c("init"),)), 213),
-    "never-2c": (_explored("Never", [c("a"), c("b")]), 368),
-    "never-1c-startup-liveness": (_explored("Never", [c("app", startupProbe=_P, livenessProbe=_P)]), 268),
-    "onfailure-1c-readiness": (_explored("OnFailure", [c("app", readinessProbe=_P)]), 1721),
+    "never-1i-1c": (_explored("Never", [c("app")], (c("init"),)), 227),
+    "never-2c": (_explored("Never", [c("a"), c("b")]), 393),
+    "never-1c-startup-liveness": (_explored("Never", [c("app", startupProbe=_P, livenessProbe=_P)]), 341),
+    "onfailure-1c-readiness": (_explored("OnFailure", [c("app", readinessProbe=_P)]), 1841),
 }
 
 

@@ -1321,14 +1321,18 @@ class PodModel:
         self.deletion_grace = grace
 
     def _stop_pod(self, grace: float | None = None) -> None:
-        """The kubelet stops the whole pod: regular and init containers now, sidecars after them."""
+        """The kubelet stops the whole pod: regular and init containers now, sidecars after them.
+
+        A kill already in progress keeps the grace it began with: SyncTerminatingPod runs killPod
+        under a context the pod worker cannot cancel (``kubelet.go``, TODO(#113606)), and
+        killContainer's stop timeouts and waitForTurn's timers are fixed when they start, so a
+        later, shorter request (an eviction or a second deletion during a deletion) changes no
+        deadline. Upstream's behaviour, modelled as it is.
+        """
         if grace is None:
             grace = float(self.spec.grace_seconds)
-        if (
-            not self.stopping
-            or self.stop_grace is None
-            or self.now + grace < self.stop_started_at_plus_grace()
-        ):
+        in_progress = self.stopping and self.stop_grace is not None
+        if not in_progress:
             self.stop_started_at, self.stop_grace = self.now, grace
         self.stopping = True
         for rec in self.records:
@@ -1340,15 +1344,12 @@ class PodModel:
                 rec.kill_cause = None
                 rec.restart_at = rec.retry_at = None
                 rec.waiting_reason = rec.waiting_message = ""
-            elif rec.state in ctm.ALIVE and (not rec.spec.is_sidecar or rec.state == ctm.KILLING):
-                # a second kill with a shorter grace (an eviction during a deletion) calls
-                # killContainer again for every running container: one already stopping, a
-                # sidecar too, gets the shorter deadline; a sidecar waiting for its turn is cut
-                # off by the new grace period (_stop_sidecars_when_alone)
+            elif not in_progress and not rec.spec.is_sidecar and rec.state in ctm.ALIVE:
                 deadline = self.now + max(grace, MIN_GRACE_SECONDS)
                 if rec.kill_deadline is None or deadline < rec.kill_deadline:
                     self._begin_kill(rec, KILL_POD, grace)
-        self._stop_sidecars_when_alone(grace)
+        if not in_progress:
+            self._stop_sidecars_when_alone(grace)
 
     def stop_started_at_plus_grace(self) -> float:
         """When the current pod kill's grace period runs out."""

@@ -1777,15 +1777,17 @@ def _post_start_hook_running(v: View) -> bool:
 def _turn_in_new_sandbox(v: View, c: ContainerSpec) -> bool:
     """After a new sandbox (node reboot, lost sandbox) the init containers run again, in order,
     before anything after them (computePodActions with PodSandboxChanged): ``c``'s turn has come
-    when every init container before it (all of them, for a regular container) has a new instance
+    when the init container before it (the last one, for a regular container) has a new instance
     since, completed (a sidecar: started). True when no sandbox was recreated."""
     reset = _sandbox_reset(v)
     if reset is None:
         return True
     now = v.statuses()
-    for o in v.containers():
-        if o is c or o.is_regular or (not c.is_regular and o.index >= c.index):
-            continue
+    inits = [o for o in v.containers() if not o.is_regular]
+    # computeInitContainerActions: a regular container waits for the last init container only, an
+    # init container for the one before it
+    before = inits[-1:] if c.is_regular else [o for o in inits if o.index == c.index - 1]
+    for o in before:
         a = now.get(o.name)
         if a is None or not _new_instance_since(v, reset, o.name):
             return False
@@ -2075,6 +2077,12 @@ def _termination_ordering(v: View) -> str | None:
                 )
     if deletion is not None:
         asked, grace = deletion
+        # a second, shorter deletion does not shorten the kill in progress (SyncTerminatingPod's
+        # killPod is not cancelled, kubelet.go TODO(#113606)): the first grace seen still holds
+        grace = max(
+            [grace]
+            + [d[1] for o in v.history if (d := v.deletion(o)) is not None and abs(d[0] - asked) < TIME_SLACK]
+        )
         late = v.last.time - (asked + max(grace, MIN_GRACE))
         running = v.running()
         if running and late > SYNC_SLACK * 2 + max(grace, MIN_GRACE):
@@ -2109,13 +2117,14 @@ def _stopped_no_earlier(v: View, b: _Status | None, a: _Status | None, sidecar: 
 
 def _pod_kill_began(v: View) -> tuple[float, float] | None:
     """When the kill of the whole pod began and its grace period (seconds): a deletion's
-    (deletionTimestamp less its grace), else an eviction's where its event is known, else an
-    expired activeDeadlineSeconds' (startTime plus the
+    (deletionTimestamp less its grace) or an eviction's where its event is known, whichever came
+    first, else an expired activeDeadlineSeconds' (startTime plus the
     deadline, with the spec's terminationGracePeriodSeconds: ``active_deadline.go``, the pod worker's
     SyncTerminatingPod); None when neither is seen."""
+    kills = []
     deletion = v.deletion()
     if deletion is not None:
-        return deletion
+        kills.append(deletion)
     evicted = next(
         (o for o in v.history if o.event is not None and o.event.get("type") == "Evicted"),
         None,
@@ -2124,7 +2133,11 @@ def _pod_kill_began(v: View) -> tuple[float, float] | None:
         # the eviction manager's kill: evictionMaxPodGracePeriod, or 1 s for a hard eviction
         # (eviction_manager.go immediateEvictionGracePeriodSeconds); known from the event only
         grace = evicted.event.get("gracePeriodSeconds")
-        return evicted.time, float(grace if isinstance(grace, int) else 1)
+        kills.append((evicted.time, float(grace if isinstance(grace, int) else 1)))
+    if kills:
+        # the first kill goes on with its own grace: SyncTerminatingPod's killPod is not cancelled
+        # by a later, shorter request (kubelet.go, TODO(#113606))
+        return min(kills)
     spec = v.spec
     ads = None if spec is None else spec.active_deadline_seconds
     start = v.seconds(v.status(v.last).get("startTime"))
