@@ -857,13 +857,7 @@ class PodModel:
             self.resync_at = self.now + RESYNC_AFTER_ERROR
 
     def _on_ContainerExited(self, ev: ContainerExited) -> None:
-        self._require_alive(ev)
-        if not self.bound:
-            raise self._illegal(
-                ev, "the pod is not bound to a node yet", legal=("Scheduled", "Unschedulable")
-            )
-        if self.node_lost_at is not None:
-            raise self._illegal(ev, "the node stopped reporting; nothing from it is observed")
+        self._require_node(ev)
         rec = self._record(ev)
         reason = ev.reason or (TerminatedReason.COMPLETED if ev.exit_code == 0 else TerminatedReason.ERROR)
         self._fire_world(ev, rec, "ContainerExited")
