@@ -434,6 +434,9 @@ def test_the_node_events_need_a_bound_pod_on_a_reporting_node() -> None:
         assert "stopped reporting" in _refused(m, ev)
 
 
+# bound, started, crashed twice, 10 s into the first back-off
+_CRASHED_TWICE = [SCHED, start("app"), exit_("app", 1), start("app"), exit_("app", 1), wait(10)]
+
 SCRIPTS = {
     "reboot-sidecar-reinit": (
         pod(
@@ -468,12 +471,7 @@ SCRIPTS = {
     "kubelet-restart-crash-loop": (
         pod("Always", c("app", readinessProbe=probe())),
         [
-            SCHED,
-            start("app"),
-            exit_("app", 1),
-            start("app"),
-            exit_("app", 1),
-            wait(10),
+            *_CRASHED_TWICE,
             KUBELET_RESTART,
             start("app"),
             result("app", "readiness", True),
@@ -488,12 +486,7 @@ SCRIPTS = {
     "kubelet-restart-early": (
         pod("Always"),
         [
-            SCHED,
-            start("app"),
-            exit_("app", 1),
-            start("app"),
-            exit_("app", 1),
-            wait(10),
+            *_CRASHED_TWICE,
             start("app"),
             exit_("app", 1),
             wait(10),

@@ -135,15 +135,14 @@ def parse_kubelet_config(obj: Any, source: str = "<kubelet-config>") -> KubeletC
             raise ManifestError(
                 source, "expected a mapping with only maxContainerRestartPeriod", "crashLoopBackOff"
             )
-        where = "crashLoopBackOff.maxContainerRestartPeriod"
         if "maxContainerRestartPeriod" in clbo:
-            try:
-                period = parse_duration(clbo["maxContainerRestartPeriod"])
-            except ValueError as exc:
-                raise ManifestError(source, str(exc), where) from None
             # pkg/kubelet/apis/config/validation: between 1s and 300s
-            if not 1.0 <= period <= MAX_CRASH_LOOP_BACK_OFF:
-                raise ManifestError(source, "must be between 1s and 300s", where)
+            period = _duration(
+                clbo["maxContainerRestartPeriod"],
+                (1.0, MAX_CRASH_LOOP_BACK_OFF, "must be between 1s and 300s"),
+                source,
+                "crashLoopBackOff.maxContainerRestartPeriod",
+            )
     gates = dict(FEATURE_GATE_DEFAULTS)
     given = obj.get("featureGates")
     if given is not None:
@@ -168,6 +167,19 @@ def parse_kubelet_config(obj: Any, source: str = "<kubelet-config>") -> KubeletC
     )
 
 
+def _duration(value: Any, bounds: tuple[float, float, str], source: str, where: str) -> float:
+    """A duration field (``"5m"``, ``"300s"``) in seconds, within ``bounds`` (low, high, the message
+    when outside); raises :class:`ManifestError` naming ``where``."""
+    low, high, outside = bounds
+    try:
+        seconds = parse_duration(value)
+    except ValueError as exc:
+        raise ManifestError(source, str(exc), where) from None
+    if not low <= seconds <= high:
+        raise ManifestError(source, outside, where)
+    return seconds
+
+
 def _node_lifecycle(obj: Any, source: str) -> tuple[float, int]:
     """(nodeMonitorGracePeriod in seconds, defaultUnreachableTolerationSeconds) of ``nodeLifecycle``."""
     monitor, toleration = NODE_MONITOR_GRACE_PERIOD, DEFAULT_UNREACHABLE_TOLERATION_SECONDS
@@ -179,13 +191,12 @@ def _node_lifecycle(obj: Any, source: str) -> tuple[float, int]:
             source, f"expected a mapping with only {', '.join(sorted(fields))}", "nodeLifecycle"
         )
     if "nodeMonitorGracePeriod" in obj:
-        where = "nodeLifecycle.nodeMonitorGracePeriod"
-        try:
-            monitor = parse_duration(obj["nodeMonitorGracePeriod"])
-        except ValueError as exc:
-            raise ManifestError(source, str(exc), where) from None
-        if not 0 <= monitor <= MAX_NODE_MONITOR_GRACE_PERIOD:
-            raise ManifestError(source, "must be between 0s (at once) and 24h", where)
+        monitor = _duration(
+            obj["nodeMonitorGracePeriod"],
+            (0.0, MAX_NODE_MONITOR_GRACE_PERIOD, "must be between 0s (at once) and 24h"),
+            source,
+            "nodeLifecycle.nodeMonitorGracePeriod",
+        )
     if "defaultUnreachableTolerationSeconds" in obj:
         where = "nodeLifecycle.defaultUnreachableTolerationSeconds"
         value = obj["defaultUnreachableTolerationSeconds"]
