@@ -739,6 +739,7 @@ CONDITION_ORDER: tuple[ConditionType, ...] = (
     ConditionType.INITIALIZED,
     ConditionType.CONTAINERS_READY,
     ConditionType.READY,
+    ConditionType.ALL_CONTAINERS_RESTARTING,
     ConditionType.DISRUPTION_TARGET,
 )
 """The conditions diagram's boxes, top down: the order in which a pod's conditions usually turn True."""

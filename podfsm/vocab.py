@@ -58,6 +58,9 @@ class ConditionType(StrEnum):
     CONTAINERS_READY = "ContainersReady"
     READY = "Ready"
     DISRUPTION_TARGET = "DisruptionTarget"
+    # alpha in v1.35 (RestartAllContainersOnContainerExits): a RestartAllContainers rule fired and the
+    # kubelet is removing every container of the pod (status/generate.go)
+    ALL_CONTAINERS_RESTARTING = "AllContainersRestarting"
 
 
 class ConditionStatus(StrEnum):
@@ -78,6 +81,7 @@ class ConditionReason(StrEnum):
     CONTAINERS_NOT_READY = "ContainersNotReady"  # some container is unready or has no status
     CONTAINERS_NOT_INITIALIZED = "ContainersNotInitialized"  # some init container is not done
     READINESS_GATES_NOT_READY = "ReadinessGatesNotReady"  # a readiness gate is missing or not True
+    RESTART_ALL_CONTAINERS_STARTED = "RestartAllContainersStarted"  # AllContainersRestarting True
     # the scheduler's (pkg/apis/core/types.go)
     UNSCHEDULABLE = "Unschedulable"  # no node fits the pod
     SCHEDULING_GATED = "SchedulingGated"  # spec.schedulingGates is not empty
@@ -114,6 +118,8 @@ class WaitingReason(StrEnum):
     PRE_START_HOOK_ERROR = "PreStartHookError"
     POST_START_HOOK_ERROR = "PostStartHookError"
     RUN_CONTAINER_ERROR = "RunContainerError"
+    # the container was removed by a RestartAllContainers rule (alpha, convertToAPIContainerStatuses)
+    RESTARTING_ALL_CONTAINERS = "RestartingAllContainers"
 
 
 # Image-pull failures the kubelet retries with image back-off (ImagePullBackOff in the window).
@@ -149,6 +155,8 @@ class TerminatedReason(StrEnum):
     CONTAINER_STATUS_UNKNOWN = "ContainerStatusUnknown"
     START_ERROR = "StartError"  # the runtime could not start the created container (exit 128)
     DEADLINE_EXCEEDED = "DeadlineExceeded"
+    # lastState of a container removed by a RestartAllContainers rule (exit 137, no times)
+    RESTARTING_ALL_CONTAINERS = "RestartingAllContainers"
 
 
 class PodReason(StrEnum):

@@ -87,6 +87,16 @@ def test_pre_stop_sleep_hook_of_zero_seconds() -> None:
     assert m.gone and m.now < 30
 
 
+def test_a_stop_signal_in_the_lifecycle_runs() -> None:
+    """ "[Feature:ContainerStopSignals]" / "StopSignal defined with pod.OS": a pod whose container's
+    lifecycle names a stop signal (spec.os.name linux, the pause image) is created and runs. Which
+    signal the runtime sends is below podfsm's events; a container stopped by it is an exit."""
+    manifest = pod("Always", c("test", lifecycle={"stopSignal": "SIGTERM"}), os={"name": "linux"})
+    m = run(manifest, SCHED, start("test"))
+    assert m.phase == "Running" and "running" in status_of(m, "test")["state"]
+    assert kubectl_columns(m.render()).status == "Running"
+
+
 # -- init_container.go ----------------------------------------------------------------------------
 
 

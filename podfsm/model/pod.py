@@ -57,7 +57,13 @@ from podfsm.model.machines.base import build_machine
 from podfsm.model.machines.conditions import CONDITION_MACHINES
 from podfsm.model.machines.container import CONTAINER_MACHINE
 from podfsm.model.machines.phase import PHASE_MACHINE
-from podfsm.model.machines.restart_policy import Action, decide, would_restart
+from podfsm.model.machines.restart_policy import (
+    Action,
+    decide,
+    has_restart_all_rule,
+    restarts_all_containers,
+    would_restart,
+)
 from podfsm.model.spec import ContainerSpec, PodSpecView, compile_spec
 from podfsm.vocab import (
     TERMINAL_PHASES,
@@ -110,6 +116,12 @@ KILL_STARTUP = "StartupProbe"
 KILL_POST_START = "FailedPostStartHook"
 KILL_POD = "PodTermination"
 KILL_SPEC_CHANGED = "SpecChanged"  # "Container X definition changed" (computePodActions)
+# a RestartAllContainers rule fired (alpha): computePodActions' ContainersToRemove kills every running
+# container with no preStop hook and a zero grace period, which killContainer makes 2 s
+KILL_RESTART_ALL = "RestartAllContainers"
+# convertToAPIContainerStatuses: the waiting state and lastState of a container removed for it
+REMOVED_FOR_RESTART_ALL = "The container is removed because RestartAllContainers in place"
+RESTART_ALL_MESSAGE = "container exited with restart policy rule"  # GenerateAllContainersRestartingCondition
 START_ERROR_EXIT_CODE = 128  # the runtime's exit code for a container that could not start
 # Termination messages (pkg/kubelet/container/runtime.go, kuberuntime_container.go)
 MAX_TERMINATION_MESSAGE_BYTES = 4096  # MaxContainerTerminationMessageLength: the file's last bytes
@@ -183,6 +195,9 @@ class ContainerState:
     # when the process whose postStart hook is running started (virtual seconds); ``started_at``
     # keeps the published instance's start until the hook returns
     hook_started_at: float | None = None
+    # a RestartAllContainers rule removed its instances: the runtime has no record of it, so its
+    # next instance is not counted again (restartCount is max(published, the runtime's))
+    removed: bool = False
 
 
 @dataclass(frozen=True)
@@ -230,6 +245,9 @@ class PodState:
     # the sandbox was lost and the kubelet creates no new one (restartPolicy Never once a container
     # was created: computePodActions); nothing in the pod is started again
     sandbox_refused: bool = False
+    # AllContainersRestarting is True: a RestartAllContainers rule fired (alpha gate); the kubelet
+    # kills every running container, then removes them all and starts from the first init container
+    restarting_all: bool = False
 
 
 # PodState's pod-level fields, which PodModel keeps as attributes of the same names (restore copies
@@ -282,6 +300,7 @@ class ContainerRecord:
         "hook_running",
         "pre_stop",
         "hook_started_at",
+        "removed",
     )
 
     def __init__(self, pod: PodModel, spec: ContainerSpec) -> None:
@@ -312,6 +331,7 @@ class ContainerRecord:
         self.hook_running = False
         self.pre_stop: tuple[float, float] | None = None
         self.hook_started_at: float | None = None
+        self.removed = False
         # transient inputs for guards during one trigger
         self.pending_reason = ""
         self.decision: Action | None = None
@@ -402,6 +422,12 @@ class PodModel:
         self.kubelet_config = kubelet_config or DEFAULT_KUBELET_CONFIG
         self.crash_backoff_initial, self.crash_backoff_max = self.kubelet_config.crash_loop_back_off()
         _refuse_restart_all(manifest, self.kubelet_config, source)
+        # GenerateAllContainersRestartingCondition is written only with the gate on, for a pod with
+        # a RestartAllContainers rule
+        self.restart_all_gate = self.kubelet_config.enabled("RestartAllContainersOnContainerExits")
+        self.restart_all_rules = self.restart_all_gate and any(
+            has_restart_all_rule(c) for c in self.spec.all_containers
+        )
         meta = manifest.get("metadata") or {}
         self.t0 = _parse_time(meta.get("creationTimestamp"), source) or DEFAULT_START
         # Virtual seconds after t0 that are still a time metav1.Time can write.
@@ -453,6 +479,7 @@ class PodModel:
         self.deletion_requested_at: float | None = None
         self.resync_at: float | None = None
         self.sandbox_refused = False
+        self.restarting_all = False
         self._inputs: PhaseInputs | None = None
         self._targets: dict[ConditionType, tuple[str, str, str]] = {}
         if self.bound:
@@ -511,6 +538,7 @@ class PodModel:
             spec_overrides=self._spec_overrides,
             resync_at=self.resync_at,
             sandbox_refused=self.sandbox_refused,
+            restarting_all=self.restarting_all,
         )
 
     def restore(self, s: PodState) -> None:
@@ -768,8 +796,9 @@ class PodModel:
         Its ``restartCount`` is the annotation written at its creation; the newest exited record
         before it becomes ``lastState`` (convertToAPIContainerStatuses uses the two newest).
         """
-        if rec.ever_ran:
+        if rec.ever_ran and not rec.removed:
             rec.restart_count += 1
+        rec.removed = False
         if rec.term is not None:
             rec.last_term = rec.term
         rec.term = None
@@ -897,6 +926,14 @@ class PodModel:
             message or None,
             never_started=never_started,
         )
+        if cause == KILL_RESTART_ALL and not self.stopping:
+            # killed for a RestartAllContainers rule inside the SyncPod that then removes every
+            # container: nothing is published until it returns, and the exit is removed with it
+            rec.kill_deadline = None
+            rec.pre_stop = None
+            if not any(r.state == ctm.KILLING and r.kill_cause == KILL_RESTART_ALL for r in self.records):
+                self._sync()  # the PLEG sees the killed containers die: the next sync comes at once
+            return
         rec.started = False
         rec.ready = rec.spec.is_init and exit_code == 0
         rec.kill_deadline = None
@@ -986,8 +1023,23 @@ class PodModel:
             return
         if self.phase in TERMINAL_PHASES or self.sandbox_refused:
             return
+        if self.restarting_all:
+            if any(r.state == ctm.KILLING and r.kill_cause == KILL_RESTART_ALL for r in self.records):
+                return  # the SyncPod that kills them is still under way: the pod worker waits for it
+            for rec in self.records:
+                rec.waiting_reason, rec.waiting_message = rec.cache_reason, rec.cache_message
+            self._restart_all_cleaned_up()
+            return
         for rec in self.records:
             rec.waiting_reason, rec.waiting_message = rec.cache_reason, rec.cache_message
+        if self.restart_all_rules and any(
+            rec.state in (ctm.TERMINATED, ctm.CRASH_LOOP_BACK_OFF)
+            and rec.term is not None
+            and restarts_all_containers(rec.spec, rec.term.exit_code)
+            for rec in self.records
+        ):
+            self._restart_all_containers()
+            return
         failed = False
         kill_pod = False
         for rec in self.records:
@@ -1325,6 +1377,15 @@ class PodModel:
         """
         if grace is None:
             grace = float(self.spec.grace_seconds)
+        for rec in self.records:
+            if rec.kill_cause == KILL_RESTART_ALL:
+                # SyncTerminatingPod follows the SyncPod that was killing them: a kill under way
+                # goes on (its 2 s), and an exit the restart had not published yet is seen now
+                if rec.state == ctm.KILLING:
+                    rec.kill_cause = KILL_POD
+                else:
+                    rec.kill_cause = None
+                    rec.started = rec.ready = False
         in_progress = self.stopping and self.stop_grace is not None
         if not in_progress:
             self.stop_started_at, self.stop_grace = self.now, grace
@@ -1541,6 +1602,7 @@ class PodModel:
         self._require_node(ev)
         if self.phase in TERMINAL_PHASES:
             return  # its containers had stopped and its sandbox was released: nothing to show
+        self._require_no_restart_all(ev)
         self._lose_sandbox(ev.exit_code, ev.reason, kubelet_restarted=True)
 
     def _on_SandboxLost(self, ev: SandboxLost) -> None:
@@ -1552,7 +1614,19 @@ class PodModel:
             raise self._illegal(
                 ev, "the pod has no sandbox: it was lost, or never made", legal=("ContainerStarted",)
             )
+        self._require_no_restart_all(ev)
         self._lose_sandbox(ev.exit_code, ev.reason, kubelet_restarted=False)
+
+    def _require_no_restart_all(self, ev: Any) -> None:
+        """A lost sandbox while every container is being removed for a RestartAllContainers rule is
+        not modelled: which sandbox the kubelet makes then depends on runtime records podfsm does
+        not keep (computePodActions' attempt and container count)."""
+        if self.restarting_all:
+            raise self._illegal(
+                ev,
+                "a RestartAllContainers rule is removing every container (AllContainersRestarting); podfsm "
+                "does not model a lost sandbox in the middle of it",
+            )
 
     def _lose_sandbox(self, exit_code: int, reason: str, *, kubelet_restarted: bool) -> None:
         """Every container of the pod is gone with its sandbox; the kubelet decides on a new one.
@@ -1628,6 +1702,89 @@ class PodModel:
                 rec.decision = None
         if failed and self.resync_at is None:
             self.resync_at = self.now + RESYNC_AFTER_ERROR
+
+    # ------------------------------------------------------------------ RestartAllContainers (alpha)
+
+    def _restart_all_containers(self) -> None:
+        """A ``RestartAllContainers`` rule matched an exit: kill every running container, then remove all.
+
+        The sync that sees the exit generates its status first: ``ShouldAllContainersRestart``
+        (``pkg/kubelet/container/helpers.go``) finds an exited container whose first matching
+        rule is ``RestartAllContainers``, so ``AllContainersRestarting`` is True
+        (``status/generate.go``); the exit itself is shown terminated, and the phase keeps
+        counting it as restartable. Then SyncPod runs with ``restartingAllContainers``:
+        ``computePodActions`` asks only to remove containers (``ContainersToRemove``; the
+        sandbox is kept, nothing is started). A running container is killed first, with no
+        preStop hook and a zero grace period, which ``killContainer`` makes 2 s
+        (:data:`MIN_GRACE_SECONDS`); back-off timers and pending starts are dropped. The next
+        sync comes at once when a running container was killed (its ContainerDied), and
+        otherwise at the pod worker's resync (:data:`RESYNC_INTERVAL`, up to 50 % later):
+        :meth:`_restart_all_cleaned_up`.
+        """
+        self.restarting_all = True
+        killed = False
+        for rec in self.records:
+            rec.restart_at = rec.retry_at = None
+            if rec.state in ctm.ALIVE:
+                if rec.state == ctm.RUNNING:
+                    rec.fire("kill")
+                deadline = self.now + MIN_GRACE_SECONDS
+                if rec.kill_deadline is not None:
+                    deadline = min(rec.kill_deadline, deadline)
+                rec.kill_deadline = deadline
+                rec.kill_cause = KILL_RESTART_ALL
+                rec.pre_stop = None
+                killed = True
+        self.resync_at = None if killed else self.now + RESYNC_INTERVAL
+
+    def _restart_all_cleaned_up(self) -> None:
+        """The sync after a restart of all containers: none is left in the runtime; start from scratch.
+
+        ``AllContainersRestartCleanedUp`` holds, so ``AllContainersRestarting`` turns False.
+        ``convertToAPIContainerStatuses`` (with the old status's condition True) shows every
+        container that was running or terminated ``waiting`` (``RestartingAllContainers``), with
+        ``lastState.terminated`` exit 137 and the same reason (no times; the real exit of the
+        container that triggered it is overwritten) and ``restartCount`` one more; a container
+        already shown waiting keeps its status. The new instances are counted no further
+        (``restartCount`` is the larger of the published one and the runtime's). The sandbox
+        stays: the init containers run again from the first one, then the regular containers,
+        each start as if it were the first (no exited instance, so no crash-loop back-off).
+        ``Initialized`` stays True (``GeneratePodInitializedCondition`` keeps an old True with
+        the gate on).
+        """
+        for rec in self.records:
+            kind, _, shown_last = published_state(rec)
+            if rec.state in (ctm.TERMINATED, ctm.CRASH_LOOP_BACK_OFF, ctm.IMAGE_PULL_BACK_OFF):
+                rec.fire("remove")
+            if kind == "waiting":
+                rec.last_term = shown_last  # the status it shows is kept
+            else:
+                rec.restart_count += 1
+                rec.last_term = Termination(
+                    SIGKILL_EXIT_CODE,
+                    TerminatedReason.RESTARTING_ALL_CONTAINERS,
+                    None,
+                    self.now,
+                    None,
+                    REMOVED_FOR_RESTART_ALL,
+                    timeless=True,
+                )
+                rec.waiting_reason = WaitingReason.RESTARTING_ALL_CONTAINERS
+                rec.waiting_message = REMOVED_FOR_RESTART_ALL
+            rec.term = None
+            rec.removed = rec.removed or rec.ever_ran
+            rec.in_sandbox = False
+            rec.started = rec.ready = False
+            rec.started_at = None
+            rec.kill_cause = None
+            rec.kill_deadline = None
+            rec.pre_stop = None
+            rec.restart_at = rec.retry_at = None
+            rec.probe_runs = (("", 0), ("", 0), ("", 0))
+        self.restarting_all = False
+        if self.inits:
+            self.initialized = False
+        self.resync_at = None
 
     # ValidatePodUpdate (pkg/apis/core/validation/validation.go): the fields a pod update may change
     _UPDATE_FORBIDDEN = (
@@ -1725,6 +1882,11 @@ class PodModel:
         """Why the kubelet would not start ``rec`` now, or None when it would."""
         if self.stopping:
             return "the pod is terminating"
+        if self.restarting_all:
+            return (
+                "a RestartAllContainers rule fired: the kubelet is removing every container "
+                "(AllContainersRestarting); it starts them again from the first init container after"
+            )
         if self.sandbox_refused:
             return (
                 "the sandbox is gone and the kubelet creates no new one: restartPolicy Never and the "
@@ -1780,6 +1942,7 @@ class PodModel:
             and self.node_lost_at is None
             and self.phase not in TERMINAL_PHASES
             and self.initialized
+            and not self.restarting_all
             and not any(self._runs_again(r) for r in self.regulars)
         ):
             self._stop_pod()
@@ -1821,7 +1984,7 @@ class PodModel:
         if rec.state == ctm.KILLING:
             if rec.kill_cause in PROBE_KILLS or rec.kill_cause == KILL_POST_START:
                 return decide(rec.spec, self.spec.restart_policy, 1, True) is Action.RESTART
-            return rec.kill_cause == KILL_SPEC_CHANGED  # restarted whatever the policy
+            return rec.kill_cause in (KILL_SPEC_CHANGED, KILL_RESTART_ALL)  # restarted whatever the policy
         return rec.term is not None and would_restart(rec.spec, self.spec.restart_policy, rec.term.exit_code)
 
     def _apply_pending_failure(self) -> None:
@@ -1941,7 +2104,6 @@ class PodModel:
         if self._inputs is not None:
             return self._inputs
         i = PhaseInputs()
-        policy = self.spec.restart_policy
         pending_init = pending_sidecar = False
         waiting = 0
         for r in self.inits:
@@ -1958,7 +2120,7 @@ class PodModel:
             code = exit_code if kind == "terminated" else (last_exit if kind == "waiting" else None)
             if kind == "running" or (kind == "waiting" and last_exit is None):
                 pending_init = True
-            elif code is not None and code != 0 and not would_restart(r.spec, policy, code):
+            elif code is not None and code != 0 and not self._shown_restartable(r, code):
                 i.init_failed_not_restartable = True
         for r in self.regulars:
             kind, exit_code, last_exit = _api_state(r)
@@ -1972,13 +2134,26 @@ class PodModel:
                     i.succeeded += 1
                 # ContainerShouldRestart judges the exit code shown; a probe-killed OnFailure
                 # container that exited 0 is not restartable for getPhase (kubernetes#109537).
-                if not would_restart(r.spec, policy, code):
+                if not self._shown_restartable(r, code):
                     i.stopped_not_restartable += 1
             else:
                 waiting += 1
         i.initializing = pending_init or (pending_sidecar and not self.initialized) or waiting > 0
         self._inputs = i
         return i
+
+    def _shown_restartable(self, rec: ContainerRecord, code: int) -> bool:
+        """getPhase's restartable test of the exit the API shows (``ContainerShouldRestart``).
+
+        With ``RestartAllContainersOnContainerExits`` on, an exit shown with reason
+        ``RestartingAllContainers`` (a container removed by a restart of all) is restartable.
+        """
+        if self.restart_all_gate:
+            kind, shown, last = published_state(rec)
+            t = shown if kind == "terminated" else last
+            if t is not None and t.reason == TerminatedReason.RESTARTING_ALL_CONTAINERS:
+                return True
+        return would_restart(rec.spec, self.spec.restart_policy, code)
 
     # ------------------------------------------------------------------ conditions
 
@@ -2035,6 +2210,10 @@ class PodModel:
             out[ConditionType.INITIALIZED] = (cm.TRUE, ConditionReason.POD_COMPLETED, "")
         elif not self.inits or regular_started or not incomplete:
             out[ConditionType.INITIALIZED] = (cm.TRUE, "", "")
+        elif self.restart_all_gate and self._conds[ConditionType.INITIALIZED].state == cm.TRUE:
+            # with RestartAllContainersOnContainerExits an old Initialized=True stays True (the init
+            # containers run again after a restart of all containers)
+            out[ConditionType.INITIALIZED] = (cm.TRUE, "", "")
         else:
             out[ConditionType.INITIALIZED] = (
                 cm.FALSE,
@@ -2075,17 +2254,32 @@ class PodModel:
             prev = self._conds[ConditionType.READY]
             ready = (cm.FALSE, prev.reason, prev.message)
         out[ConditionType.READY] = ready
+        if self.restart_all_rules:  # GenerateAllContainersRestartingCondition
+            if phase == Phase.SUCCEEDED:
+                out[ConditionType.ALL_CONTAINERS_RESTARTING] = (cm.FALSE, ConditionReason.POD_COMPLETED, "")
+            elif phase == Phase.FAILED:
+                out[ConditionType.ALL_CONTAINERS_RESTARTING] = (cm.FALSE, ConditionReason.POD_FAILED, "")
+            elif self.restarting_all:
+                out[ConditionType.ALL_CONTAINERS_RESTARTING] = (
+                    cm.TRUE,
+                    ConditionReason.RESTART_ALL_CONTAINERS_STARTED,
+                    RESTART_ALL_MESSAGE,
+                )
+            else:
+                out[ConditionType.ALL_CONTAINERS_RESTARTING] = (cm.FALSE, "", "")
         return out
 
 
 def _refuse_restart_all(manifest: Mapping[str, Any], config: KubeletConfig, source: str) -> None:
-    """A ``restartPolicyRules`` action ``RestartAllContainers`` is refused, naming the field.
+    """Refuse a ``restartPolicyRules`` action ``RestartAllContainers`` with the gate off, naming the field.
 
     With ``RestartAllContainersOnContainerExits`` off (v1.35's default) the API server's
-    validation refuses the action (supported: ``Restart``); with it on, the kubelet restarts every
-    container of the pod in place (KEP-5532), which podfsm's simulator does not model yet (the
-    oracle, :mod:`podfsm.oracle`, honours the gate). Raises :class:`ManifestError`.
+    validation refuses the action (supported: ``Restart``). With it on, the kubelet restarts
+    every container of the pod in place when the rule matches an exit (KEP-5532): see
+    :meth:`PodModel._restart_all_containers`. Raises :class:`ManifestError`.
     """
+    if config.enabled("RestartAllContainersOnContainerExits"):
+        return
     spec = manifest.get("spec")
     if not isinstance(spec, Mapping):
         return
@@ -2095,19 +2289,11 @@ def _refuse_restart_all(manifest: Mapping[str, Any], config: KubeletConfig, sour
             for j, rule in enumerate(rules or ()):
                 if not isinstance(rule, Mapping) or rule.get("action") != RuleAction.RESTART_ALL_CONTAINERS:
                     continue
-                where = f"spec.{key}[{i}].restartPolicyRules[{j}].action"
-                if not config.enabled("RestartAllContainersOnContainerExits"):
-                    raise ManifestError(
-                        source,
-                        'Unsupported value: "RestartAllContainers": supported values: "Restart" (the '
-                        "feature gate RestartAllContainersOnContainerExits is off)",
-                        where,
-                    )
                 raise ManifestError(
                     source,
-                    "RestartAllContainers (RestartAllContainersOnContainerExits) is not simulated by "
-                    "podfsm yet; the oracle honours it",
-                    where,
+                    'Unsupported value: "RestartAllContainers": supported values: "Restart" (the '
+                    "feature gate RestartAllContainersOnContainerExits is off)",
+                    f"spec.{key}[{i}].restartPolicyRules[{j}].action",
                 )
 
 
@@ -2146,6 +2332,8 @@ def published_state(c: Any) -> tuple[str, Termination | None, Termination | None
     instance is seen.
     """
     state = c.state
+    if c.kill_cause == KILL_RESTART_ALL:
+        return "running", None, c.last_term  # killed in the SyncPod that removes it: not published
     if state in ctm.ALIVE and c.kill_cause != KILL_POST_START and not c.hook_running:
         return "running", None, c.last_term
     if (state == ctm.WAITING or c.hook_running) and c.kill_cause in RESTARTED_IN_KILL_SYNC:

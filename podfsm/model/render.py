@@ -51,7 +51,11 @@ def _container_status(
         state = {"terminated": _terminated(model, shown)}
     else:
         waiting: dict[str, Any] = {}
-        reason = c.waiting_reason or (str(model.default_waiting_reason) if not c.ever_ran else "")
+        # a container with no instance in the runtime (never created, or removed by a restart of
+        # all containers) shows the default waiting state
+        reason = c.waiting_reason or (
+            str(model.default_waiting_reason) if not c.ever_ran or c.removed else ""
+        )
         if reason:
             waiting["reason"] = str(reason)
         if c.waiting_message and c.waiting_reason:

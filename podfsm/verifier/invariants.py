@@ -45,9 +45,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from podfsm.errors import IllegalEvent, PodFSMError
 from podfsm.model.machines import conditions as cm
 from podfsm.model.machines import container as ctm
-from podfsm.model.pod import RESYNC_AFTER_ERROR, requeue_delay, requeue_window
+from podfsm.model.pod import RESYNC_AFTER_ERROR, published_state, requeue_delay, requeue_window
 from podfsm.vocab import (
     ConditionType,
+    FeatureGate,
     Phase,
     PodReason,
     ProbeKind,
@@ -104,6 +105,8 @@ class Context:
     condition_types: tuple[ConditionType, ...]  # aligned with ``PodState.conditions``
     render: Callable[[PodState], dict[str, Any]]
     t0: datetime
+    # the kubelet's feature gates (its configuration), for the oracle's functions
+    feature_gates: Mapping[str, bool] | None = None
     _rendered: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def published(self, state: PodState) -> dict[str, Any]:
@@ -130,6 +133,7 @@ class Context:
             condition_types=tuple(model.condition_types),
             render=model.render,
             t0=model.t0,
+            feature_gates=dict(model.kubelet_config.feature_gates),
         )
 
 
@@ -341,6 +345,8 @@ def _forced(s: PodState) -> bool:
 # ----------------------------------------------------------------------------------- the catalogue
 
 _GET_PHASE = "pkg/kubelet/kubelet_pods.go:getPhase"
+# the reason of a container removed by a RestartAllContainers rule (alpha; convertToAPIContainerStatuses)
+_RESTARTING_ALL = TerminatedReason.RESTARTING_ALL_CONTAINERS.value
 _SHOULD_RESTART = "pkg/kubelet/container/helpers.go:ShouldContainerBeRestarted"
 _INIT_ACTIONS = "pkg/kubelet/kuberuntime/kuberuntime_container.go:computeInitContainerActions"
 _GENERATE = "pkg/kubelet/status/generate.go"
@@ -369,13 +375,16 @@ def _never_plus_failure(t: Transition) -> str | None:
             and effective_policy(spec, policy) == RestartPolicy.NEVER
             and not should_restart(spec, policy, code)
             and after.containers[i].state != ctm.TERMINATED
-            # a container killed because its spec changed (a new image) is restarted whatever the policy
+            # a container killed because its spec changed (a new image) is restarted whatever the
+            # policy, and one killed for a RestartAllContainers rule is removed with the others
             and t.before is not None
-            and t.before.containers[i].kill_cause != "SpecChanged"
+            and t.before.containers[i].kill_cause not in ("SpecChanged", "RestartAllContainers")
         ):
             return f"{name!r} (policy Never) exited {code} and is {after.containers[i].state}, not Terminated"
     if after.phase == Phase.FAILED or (after.node_lost_at is not None) or after.gone:
         return None
+    if getattr(after, "restarting_all", False):
+        return None  # a RestartAllContainers rule fired: every container is removed and started again
     if getattr(after, "sandbox_refused", False):
         # the kubelet made no new sandbox (Never, after a reboot): nothing is restarted, and
         # getPhase alone decides, Running while a container's own policy would restart it
@@ -493,7 +502,19 @@ def _restart_count(t: Transition) -> str | None:
             and getattr(t.event, "container", None) == spec.name
             and b.state == "Waiting"
         )
-        restarted = b.ever_ran and (started or hook_seen or start_error or _start_failed(b, a))
+        # a container a RestartAllContainers rule removed has no runtime record: its next instance
+        # is not counted again (restartCount is the larger of the published and the runtime's)
+        removed = getattr(b, "removed", False)
+        new_run = started or hook_seen or start_error or _start_failed(b, a)
+        restarted = b.ever_ran and not removed and new_run
+        # ... and the status that shows it removed counts the instance that was there (one more)
+        restarted = restarted or (
+            not removed
+            and getattr(a, "removed", False)
+            and a.last_term is not None
+            and a.last_term.reason == _RESTARTING_ALL
+            and published_state(b)[0] != "waiting"
+        )
         expected = b.restart_count + (1 if restarted else 0)
         if a.restart_count != expected:
             what = "ran again" if restarted else "did not run again"
@@ -715,7 +736,12 @@ def _phase_agrees(t: Transition) -> str | None:
     try:
         if not (phase == Phase.FAILED and status.get("reason")):  # forced by an eviction, not getPhase
             terminal = phase in _TERMINAL
-            expected = pod_phase(pod, pod_is_terminal=terminal, pod_has_initialized=_active_regular(t))
+            expected = pod_phase(
+                pod,
+                pod_is_terminal=terminal,
+                pod_has_initialized=_active_regular(t),
+                feature_gates=t.context.feature_gates,
+            )
             if terminal and expected not in _TERMINAL:
                 expected = Phase.FAILED.value  # TerminatePod: a finished pod is never left Pending/Running
             if expected in _TERMINAL and not terminal and any(c.state in _ALIVE for c in t.after.containers):
@@ -730,7 +756,7 @@ def _phase_agrees(t: Transition) -> str | None:
             # Failed before the conditions were generated (step 9); the API shows that phase only
             # once no container runs. An eviction sets Failed after the conditions.
             pod = {**pod, "status": {**status, "phase": Phase.FAILED.value}}
-        oracle = pod_conditions(pod)
+        oracle = pod_conditions(pod, feature_gates=t.context.feature_gates)
     except PodFSMError as exc:
         return f"the oracle rejects the model's pod: {exc}"
     recorded = {c["type"]: c for c in status.get("conditions") or ()}
@@ -950,6 +976,14 @@ class View:
             except PodFSMError:
                 self._spec = None
         return self._spec if not isinstance(self._spec, bool) else None
+
+    @property
+    def feature_gates(self) -> dict[str, bool] | None:
+        """The gates the object itself shows were on: a ``RestartAllContainers`` rule passes the API
+        server's validation only with ``RestartAllContainersOnContainerExits`` (None: v1.35's defaults)."""
+        if any(r.action == RuleAction.RESTART_ALL_CONTAINERS for c in self.containers() for r in c.rules):
+            return {FeatureGate.RESTART_ALL_CONTAINERS_ON_CONTAINER_EXITS.value: True}
+        return None
 
     def containers(self) -> tuple[ContainerSpec, ...]:
         if self._containers is None:
@@ -1377,9 +1411,10 @@ def _phase_is_getphase(v: View) -> str | None:
                 f"and nothing runs, but it is {phase}"
             )
     try:
-        allowed = {pod_phase(v.pod)}
+        gates = v.feature_gates
+        allowed = {pod_phase(v.pod, feature_gates=gates)}
         if v.deletion() is not None:
-            terminal = pod_phase(v.pod, pod_is_terminal=True)
+            terminal = pod_phase(v.pod, pod_is_terminal=True, feature_gates=gates)
             allowed.add(terminal if terminal in _TERMINAL else Phase.FAILED.value)
     except PodFSMError as exc:
         return f"getPhase rejects the pod: {exc}"
@@ -1392,7 +1427,7 @@ def _phase_is_getphase(v: View) -> str | None:
         # HasAnyActiveRegularContainerStarted asks the runtime about the new sandbox, where no
         # regular container ran yet, while the API still shows the old ones: a restarting sidecar
         # puts the pod back to Pending
-        allowed.add(pod_phase(v.pod, pod_has_initialized=False))
+        allowed.add(pod_phase(v.pod, pod_has_initialized=False, feature_gates=v.feature_gates))
     sts = v.statuses()
     for c in v.containers():
         s = sts.get(c.name)
@@ -1443,6 +1478,7 @@ def _restart_policy(v: View) -> str | None:
                 and not _probe_kill_possible(v, c)
                 and not _new_sandbox_since(v, c.name, s)
                 and not respecced
+                and s.last.get("reason") != _RESTARTING_ALL  # every container starts again after it
             ):
                 return (
                     f"{c.name!r} ({_policy_text(c, policy)}) was restarted after exit {code}, "
@@ -1811,6 +1847,8 @@ def _restart_obligation(v: View) -> str | None:
         return None
     if v.stopping() or v.init_failed():
         return None
+    if v.condition("AllContainersRestarting") == "True":
+        return None  # computePodActions only removes containers until none is left
     c = next((c for c in v.containers() if c.name == e.get("container")), None)
     s = v.statuses().get(str(e.get("container")))
     if c is None or s is None or s.kind != "terminated" or s.exit_code is None:
@@ -1849,8 +1887,10 @@ def _restart_obligation(v: View) -> str | None:
 
 @_published(
     "restart-count-and-last-state",
-    "A container's restartCount never decreases and grows by one with each new instance; a restarted "
-    "container shows the run that ended as its lastState, and lastState is kept until the next exit.",
+    "A container's restartCount never decreases and grows by one with each new instance (a container "
+    "removed by a RestartAllContainers rule: by one at its removal, none at its next instance); a "
+    "restarted container shows the run that ended as its lastState, and lastState is kept until the "
+    "next exit.",
     f"{_CONVERT} (restartCount from the runtime record, lastState the previous instance); "
     "pkg/kubelet/kuberuntime/kuberuntime_container.go (restartCount annotation)",
     "step",
@@ -1865,12 +1905,34 @@ def _restart_count_last_state(v: View) -> str | None:
             continue
         if a.restart_count < b.restart_count:
             return f"{name!r} restartCount went {b.restart_count} -> {a.restart_count}"
+        removed_now = a.kind == "waiting" and a.reason == _RESTARTING_ALL
+        if removed_now and not (b.kind == "waiting" and b.reason == a.reason):
+            # removed by a RestartAllContainers rule: the instance that was there is counted, and
+            # lastState is exit 137 with no times (convertToAPIContainerStatuses, podRestarting)
+            if a.kind != "waiting" or a.last.get("exitCode") != 137 or a.last.get("finishedAt") is not None:
+                return f"{name!r} was removed for RestartAllContainers but shows {a.kind}, lastState {a.last}"
+            if a.restart_count != b.restart_count + (0 if b.kind == "waiting" else 1):
+                return (
+                    f"{name!r} was removed for RestartAllContainers ({b.kind} before) but its restartCount "
+                    f"went {b.restart_count} -> {a.restart_count}"
+                )
+            continue
         new_instance = (
             a.kind == "running"
             and (b.kind != "running" or b.state.get("startedAt") != a.state.get("startedAt"))
             and (b.kind == "terminated" or b.last or b.kind == "running")
         )
-        if new_instance and (b.kind != "waiting" or b.last) and a.restart_count != b.restart_count + 1:
+        # the first instance after a restart of all containers is not counted again: the runtime
+        # has no record of the removed one, and restartCount never goes below the published one.
+        # A container removed while shown waiting keeps no mark of it (its status is kept), so in
+        # a pod with a RestartAllContainers rule a waiting container's next instance may keep its
+        # count (the model's own record, restart-count-monotonic, still judges it exactly).
+        counts = {b.restart_count + 1}
+        if b.kind == "waiting" and b.last.get("reason") == _RESTARTING_ALL:
+            counts = {b.restart_count}
+        elif b.kind == "waiting" and v.feature_gates is not None:
+            counts.add(b.restart_count)
+        if new_instance and (b.kind != "waiting" or b.last) and a.restart_count not in counts:
             return (
                 f"{name!r} runs a new instance (started "
                 f"{a.state.get('startedAt')}) but its restartCount went "

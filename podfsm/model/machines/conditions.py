@@ -110,6 +110,17 @@ READY = _two_state(
     f"{_GEN}:GeneratePodReadyCondition",
 )
 
+ALL_CONTAINERS_RESTARTING = _two_state(
+    ConditionType.ALL_CONTAINERS_RESTARTING,
+    "AllContainersRestarting",
+    "Alpha (RestartAllContainersOnContainerExits, off in v1.35): written only for a pod with a "
+    "RestartAllContainers rule; True from the sync that sees a container exit with a code the rule "
+    "matches until the sync that finds every container removed.",
+    "a RestartAllContainers rule fired: every container is being removed",
+    "no restart of all containers under way (PodCompleted, PodFailed once finished)",
+    f"{_GEN}:GenerateAllContainersRestartingCondition",
+)
+
 _DT = ConditionType.DISRUPTION_TARGET
 DISRUPTION_TARGET = check_definition(
     MachineDef(
@@ -142,6 +153,7 @@ CONDITION_MACHINES: dict[ConditionType, MachineDef] = {
     ConditionType.READY: READY,
     ConditionType.CONTAINERS_READY: CONTAINERS_READY,
     ConditionType.POD_SCHEDULED: POD_SCHEDULED,
+    ConditionType.ALL_CONTAINERS_RESTARTING: ALL_CONTAINERS_RESTARTING,
     # mergePodStatus appends DisruptionTarget after the kubelet's own conditions
     ConditionType.DISRUPTION_TARGET: DISRUPTION_TARGET,
 }

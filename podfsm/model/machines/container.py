@@ -83,6 +83,11 @@ def crash_backoff_over(c: ContainerRecord) -> bool:
     return c.restart_at is not None and c.pod.now >= c.restart_at
 
 
+def all_containers_restarting(c: ContainerRecord) -> bool:
+    """A RestartAllContainers rule fired and every container has stopped: the kubelet removes them."""
+    return c.pod.restarting_all
+
+
 def pod_stopping(c: ContainerRecord) -> bool:
     """The pod is being terminated (deleted, evicted, or killed because it cannot go on)."""
     return c.pod.stopping
@@ -259,6 +264,15 @@ CONTAINER_MACHINE = check_definition(
                 "The pod is terminating; a container that is not running will not be started again.",
                 "pkg/kubelet/status/status_manager.go:TerminatePod",
             ),
+            Row(
+                "remove",
+                (TERMINATED, CRASH_LOOP_BACK_OFF, IMAGE_PULL_BACK_OFF),
+                WAITING,
+                ("all_containers_restarting",),
+                "A RestartAllContainers rule fired (alpha gate): once every container has stopped, the "
+                "kubelet removes them all, keeps the sandbox and starts again from the first init container.",
+                f"{_MGR}:computePodActions",
+            ),
         ),
         guards={
             "kubelet_starts_it": kubelet_starts_it,
@@ -272,6 +286,7 @@ CONTAINER_MACHINE = check_definition(
             "backoff_allows_now": backoff_allows_now,
             "crash_backoff_over": crash_backoff_over,
             "pod_stopping": pod_stopping,
+            "all_containers_restarting": all_containers_restarting,
         },
     )
 )

@@ -140,6 +140,26 @@ def matching_rule_restarts(container: ContainerSpec, exit_code: int) -> bool:
     return False
 
 
+def restarts_all_containers(container: ContainerSpec, exit_code: int) -> bool:
+    """Whether the first ``restartPolicyRules`` entry matching ``exit_code`` is ``RestartAllContainers``.
+
+    ``ShouldAllContainersRestart`` (``pkg/kubelet/container/helpers.go``, alpha gate
+    ``RestartAllContainersOnContainerExits``) asks this of every exited container; a ``Restart``
+    rule that matches first shadows a later ``RestartAllContainers`` one.
+    """
+    if container.restart_policy is None:
+        return False
+    for rule in container.rules:
+        if rule.matches(exit_code):
+            return rule.action == RuleAction.RESTART_ALL_CONTAINERS
+    return False
+
+
+def has_restart_all_rule(container: ContainerSpec) -> bool:
+    """The container has a ``restartPolicyRules`` entry with action ``RestartAllContainers``."""
+    return any(rule.action == RuleAction.RESTART_ALL_CONTAINERS for rule in container.rules)
+
+
 def lookup(
     container: ContainerSpec, pod_policy: RestartPolicy, exit_code: int, probe_kill: bool
 ) -> PolicyRow:

@@ -1,0 +1,363 @@
+"""RestartAllContainers (alpha gate RestartAllContainersOnContainerExits, KEP-5532) as the kubelet
+does it in v1.35, and the five upstream e2e tests of test/e2e/node/container_restart_policy.go
+("Pod Extended (RestartAllContainers)") written as podfsm scenarios.
+
+What the kubelet does (``pkg/kubelet/container/helpers.go:ShouldAllContainersRestart``,
+``kuberuntime_manager.go:computePodActions`` with ``ContainersToRemove``,
+``status/generate.go:GenerateAllContainersRestartingCondition``, ``kubelet_pods.go:
+convertToAPIContainerStatuses`` with ``podRestarting``): the sync that sees an exit whose first
+matching rule is ``RestartAllContainers`` publishes ``AllContainersRestarting`` True, then kills
+every running container (no preStop, grace 0 made 2 s) and removes every container; the next sync
+shows each removed container ``waiting``/``RestartingAllContainers`` with ``lastState`` 137 and
+``restartCount`` one more, sets the condition False and starts again from the first init
+container. Every step below is also judged by every invariant.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from podfsm.errors import IllegalEvent, ManifestError
+from podfsm.model.kubelet_config import KubeletConfig
+from podfsm.model.pod import PodModel
+from podfsm.oracle import kubectl_columns, pod_phase
+from podfsm.verifier.configurations import Bounds
+from podfsm.verifier.explorer import explore
+from podfsm.verifier.invariants import Context, Transition, check
+from tests.scenario_dsl import SCHED, c, condition, delete, exit_, pod, start, status_of, wait
+
+GATE_ON = KubeletConfig(feature_gates={"RestartAllContainersOnContainerExits": True})
+RULE_42 = [{"action": "RestartAllContainers", "exitCodes": {"operator": "In", "values": [42]}}]
+REMOVED = "The container is removed because RestartAllContainers in place"
+
+
+def source(name: str, policy: str = "Never") -> dict[str, Any]:
+    """A container with the e2e tests' rule: exit 42 restarts every container."""
+    return c(name, restartPolicy=policy, restartPolicyRules=RULE_42)
+
+
+def sidecar(name: str, **fields: Any) -> dict[str, Any]:
+    return c(name, restartPolicy="Always", **fields)
+
+
+class Checked:
+    """A model under the gate whose every step is judged by every invariant."""
+
+    def __init__(self, manifest: dict[str, Any]) -> None:
+        self.m = PodModel(manifest, kubelet_config=GATE_ON)
+        self.ctx = Context.of(self.m)
+        self.state = self.m.snapshot()
+        assert check(Transition(self.ctx, None, None, self.state)) == []
+
+    def __call__(self, *events: dict[str, Any]) -> Checked:
+        for e in events:
+            before, self.state = self.state, self.m.apply(e)
+            bad = check(Transition(self.ctx, before, e, self.state))
+            assert bad == [], (e, bad)
+        return self
+
+    def status(self, name: str) -> dict[str, Any]:
+        return status_of(self.m, name)
+
+    def condition(self) -> dict[str, Any]:
+        return condition(self.m, "AllContainersRestarting")
+
+
+def _restarted(run: Checked, *names: str) -> None:
+    """validateAllContainersRestarted: each has restartCount > 0 and a lastTerminationState."""
+    for name in names:
+        st = run.status(name)
+        assert st["restartCount"] > 0 and st["lastState"].get("terminated"), (name, st)
+
+
+def _running(run: Checked, *names: str) -> None:
+    for name in names:
+        assert "running" in run.status(name)["state"], (name, run.status(name))
+
+
+# -- the five upstream tests ---------------------------------------------------------------------
+
+
+def test_restart_all_containers_on_regular_container_exit() -> None:
+    """container_restart_policy.go "should restart all containers on regular container exit": a Never
+    pod with an init container, a sidecar, ``source-container`` (exit 42 the first time) and
+    ``regular``; all four get restartCount > 0 and a lastTerminationState, then source-container
+    and regular run again."""
+    run = Checked(
+        pod(
+            "Never",
+            source("source-container"),
+            c("regular"),
+            inits=(c("init"), sidecar("sidecar")),
+        )
+    )
+    run(SCHED, start("init"), exit_("init", 0), start("sidecar"), start("source-container"), start("regular"))
+    run(wait(5), exit_("source-container", 42))
+    # this sync's status: the exit, and the condition; the sidecar and regular are being killed
+    assert run.condition()["status"] == "True"
+    assert run.condition()["reason"] == "RestartAllContainersStarted"
+    assert run.condition()["message"] == "container exited with restart policy rule"
+    assert run.status("source-container")["state"]["terminated"]["exitCode"] == 42
+    assert run.m.phase == "Running"
+    _running(run, "sidecar", "regular")
+    run(wait(2))  # killContainer's 2 s: SIGKILL, then every container is removed; the next sync
+    _restarted(run, "init", "sidecar", "source-container", "regular")
+    run(start("init"), exit_("init", 0), start("sidecar"), start("source-container"), start("regular"))
+    _running(run, "source-container", "regular")
+    assert run.condition()["status"] == "False"
+
+
+def test_restart_all_containers_on_sidecar_container_exit() -> None:
+    """ "should restart all containers on sidecar container exit": the rule on a sidecar takes
+    precedence over the sidecar's own restart; all four restarted, regular and source-sidecar run."""
+    run = Checked(
+        pod(
+            "Never",
+            c("regular"),
+            inits=(c("init"), sidecar("sidecar"), source("source-sidecar", policy="Always")),
+        )
+    )
+    run(SCHED, start("init"), exit_("init", 0), start("sidecar"), start("source-sidecar"), start("regular"))
+    run(wait(30), exit_("source-sidecar", 42), wait(2))
+    _restarted(run, "init", "sidecar", "source-sidecar", "regular")
+    run(start("init"), exit_("init", 0), start("sidecar"), start("source-sidecar"), start("regular"))
+    _running(run, "regular", "source-sidecar")
+
+
+def test_restart_init_and_sidecar_containers_on_init_container_exit() -> None:
+    """ "should restart init and sidecar containers on init container exit": an init container's
+    exit restarts the init chain from the first (the sidecar included); ``regular`` never ran, so it
+    keeps its status (restartCount 0), and runs once initialization is done."""
+    run = Checked(pod("Never", c("regular"), inits=(sidecar("sidecar"), c("init"), source("source-init"))))
+    run(SCHED, start("sidecar"), start("init"), exit_("init", 0), start("source-init"))
+    run(exit_("source-init", 42))
+    assert run.condition()["status"] == "True"
+    run(wait(2))
+    _restarted(run, "init", "sidecar", "source-init")
+    assert run.status("regular")["restartCount"] == 0
+    assert run.status("regular")["state"] == {"waiting": {"reason": "PodInitializing"}}
+    with pytest.raises(IllegalEvent, match="init containers"):
+        run.m.apply(start("regular"))
+    run(start("sidecar"), start("init"), exit_("init", 0), start("source-init"), exit_("source-init", 0))
+    run(start("regular"))
+    _running(run, "regular")
+
+
+def test_multiple_restart_all_actions_do_not_loop() -> None:
+    """ "should allow multiple RestartAllContainers actions and not introduce a loop": both containers
+    carry the rule; ``regular`` is killed (137, which the rule does not match) and, whatever it
+    exits with, it is removed: one restart of all, then both run."""
+    run = Checked(pod("Never", source("source-container"), source("regular")))
+    run(SCHED, start("source-container"), start("regular"), wait(10), exit_("source-container", 42))
+    run(exit_("regular", 42))  # even an exit the rule matches, in the kill, starts nothing more
+    assert run.condition()["status"] == "False"
+    _restarted(run, "source-container", "regular")
+    run(start("source-container"), start("regular"))
+    _running(run, "source-container", "regular")
+    assert [run.status(n)["restartCount"] for n in ("source-container", "regular")] == [1, 1]
+
+
+def test_restart_all_containers_on_a_previously_restarted_regular_container_exit() -> None:
+    """ "should restart all containers on a previously restarted regular container exit": under
+    Always, exit 1 (not matched) is an ordinary restart after the 10 s back-off; exit 42 then
+    restarts all. The first start after it waits for no back-off (no exited instance is left)."""
+    run = Checked(pod("Always", source("source-container", policy="Always"), c("regular")))
+    run(SCHED, start("source-container"), start("regular"), exit_("source-container", 1))
+    run(wait(10), start("source-container"))
+    assert run.status("source-container")["restartCount"] == 1
+    run(exit_("source-container", 42), wait(2))
+    _restarted(run, "source-container", "regular")
+    assert [run.status(n)["restartCount"] for n in ("source-container", "regular")] == [2, 1]
+    run(start("source-container"), start("regular"))
+    _running(run, "source-container", "regular")
+    assert [run.status(n)["restartCount"] for n in ("source-container", "regular")] == [2, 1]
+
+
+# -- what the kubelet publishes on the way --------------------------------------------------------
+
+
+def test_removed_containers_are_published_waiting_restarting_all_containers() -> None:
+    """convertToAPIContainerStatuses with podRestarting: waiting RestartingAllContainers, lastState
+    terminated 137 with the same reason and no times (the trigger's exit 42 is overwritten), and
+    kubectl's STATUS shows the reason, RESTARTS the sum (the upstream docs' `kubectl get pods -w`)."""
+    run = Checked(pod("Never", source("main"), c("side")))
+    run(SCHED, start("main"), start("side"), exit_("main", 42))
+    cols = kubectl_columns(run.m.render())
+    assert (cols.ready, cols.status) == ("1/2", "Error")
+    run(wait(2))
+    for name in ("main", "side"):
+        st = run.status(name)
+        assert st["state"] == {"waiting": {"reason": "RestartingAllContainers", "message": REMOVED}}
+        assert st["lastState"]["terminated"] == {
+            "exitCode": 137,
+            "reason": "RestartingAllContainers",
+            "message": REMOVED,
+            "startedAt": None,
+            "finishedAt": None,
+        }
+        assert st["restartCount"] == 1 and st["ready"] is False
+    cols = kubectl_columns(run.m.render())
+    assert (cols.ready, cols.status, cols.restarts) == ("0/2", "RestartingAllContainers", "2")
+    # getPhase: a removed container is restartable (its reason says so): the pod stays Running
+    assert run.m.phase == "Running"
+    run(start("main"))
+    assert run.status("side")["state"] == {"waiting": {"reason": "ContainerCreating"}}
+
+
+def test_the_kill_is_two_seconds_without_the_pre_stop_hook() -> None:
+    """computePodActions kills with no preStop hook and a zero grace period: killContainer's 2 s,
+    whatever terminationGracePeriodSeconds says. Nothing is published until the last one stopped."""
+    hook = {"preStop": {"exec": {"command": ["sleep", "100"]}}}
+    run = Checked(
+        pod("Never", source("main"), c("slow", lifecycle=hook), c("fast"), terminationGracePeriodSeconds=60)
+    )
+    run(SCHED, start("main"), start("slow"), start("fast"), exit_("main", 42))
+    run(exit_("fast", 143))  # stopped on SIGTERM; still shown running: the kill sync goes on
+    _running(run, "fast", "slow")
+    run(wait(1.5))
+    _running(run, "slow")
+    run(wait(0.5))
+    _restarted(run, "main", "slow", "fast")
+
+
+def test_nothing_killed_waits_for_the_resync() -> None:
+    """With no running container to kill, removing them raises no ContainerDied: the next sync is the
+    pod worker's resync, 60 s later (up to 90 s with its jitter; the model takes the earliest)."""
+    run = Checked(pod("Never", source("main")))
+    run(SCHED, start("main"), exit_("main", 42))
+    assert run.condition()["status"] == "True"
+    assert run.m.phase == "Running"  # the matched rule makes the exit restartable for getPhase
+    with pytest.raises(IllegalEvent, match="cannot happen while the container is Terminated"):
+        run.m.apply(start("main"))
+    run(wait(59))
+    assert run.condition()["status"] == "True"
+    run(wait(1))
+    assert run.condition()["status"] == "False"
+    assert run.status("main")["state"]["waiting"]["reason"] == "RestartingAllContainers"
+    run(start("main"))
+    assert run.status("main")["restartCount"] == 1
+
+
+def test_a_crash_looping_container_keeps_its_count() -> None:
+    """A container already shown waiting (CrashLoopBackOff) keeps its status when removed: no +1,
+    and its next instance is not counted either (restartCount is max(published, runtime's))."""
+    run = Checked(pod("Always", source("main", policy="Always"), c("loop")))
+    run(SCHED, start("main"), start("loop"), exit_("loop", 1), wait(10), start("loop"), exit_("loop", 1))
+    run(wait(1), exit_("main", 42))  # this sync publishes the cached CrashLoopBackOff
+    assert run.status("loop")["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    run(wait(60))  # nothing was running to kill: the resync does the next sync
+    assert run.status("loop")["restartCount"] == 1
+    assert run.status("loop")["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    run(start("loop"))  # no exited instance is left: no back-off
+    assert run.status("loop")["restartCount"] == 1
+
+
+def test_a_deletion_during_the_restart_ends_the_pod() -> None:
+    """SyncTerminatingPod follows the kill sync: the kills under way go on, the pod ends Failed (the
+    matched exit is restartable only while the pod may run) and the condition says PodFailed."""
+    run = Checked(pod("Never", source("main"), c("side")))
+    run(SCHED, start("main"), start("side"), exit_("main", 42), delete(30))
+    run(wait(2))
+    assert run.m.gone or run.m.phase == "Failed"
+
+
+def test_the_rule_needs_the_gate() -> None:
+    """Without the gate (v1.35's default) the API server refuses the action, naming the field."""
+    with pytest.raises(ManifestError, match=r"restartPolicyRules\[0\]\.action.*Unsupported value"):
+        PodModel(pod("Never", source("main")))
+
+
+def test_without_a_rule_no_condition_is_written() -> None:
+    """GenerateAllContainersRestartingCondition runs only for a pod with a RestartAllContainers rule."""
+    run = Checked(pod("Never", c("main")))
+    run(SCHED, start("main"))
+    assert run.condition() == {}
+
+
+def test_oracle_agrees_on_the_phase_while_removed() -> None:
+    """getPhase (TestPodPhaseWithRestartAllContainers' reading): a status whose exits carry reason
+    RestartingAllContainers is restartable with the gate on, Failed without it."""
+    run = Checked(pod("Never", source("main"), c("side")))
+    run(SCHED, start("main"), start("side"), exit_("main", 42), wait(2))
+    obj = run.m.render()
+    gates = {"RestartAllContainersOnContainerExits": True}
+    assert pod_phase(obj, feature_gates=gates) == "Running"
+    assert pod_phase(obj) == "Failed"
+
+
+# -- explored: every reachable state under the gate, every invariant judged ---------------------
+
+_BOUNDS = Bounds(
+    max_restarts=2, max_image_backoff=0.0, create_failures=False, exits=((42, None),), node_monitor=False
+)
+_EXPLORED = {
+    # name: (spec, distinct states, transitions)
+    "never-2c": (
+        {"restartPolicy": "Never", "containers": [source("main"), c("side")]},
+        1358,
+        2070,
+    ),
+    "never-1i-1s-1c": (
+        {
+            "restartPolicy": "Never",
+            "initContainers": [source("init"), sidecar("sc")],
+            "containers": [source("main")],
+        },
+        27199,
+        53433,
+    ),
+}
+
+
+def _gated(manifest: Any) -> PodModel:
+    return PodModel(manifest, kubelet_config=GATE_ON)
+
+
+@pytest.mark.parametrize("name", list(_EXPLORED))
+def test_explored_under_the_gate_without_a_violation(name: str) -> None:
+    """The explorer with the gate on (a model factory with the kubelet configuration) reaches every
+    state of these pods, exits 0, 1 and 42 (the rule's code) included, and no invariant is violated;
+    the counts are pinned (a change of the model shows here)."""
+    spec, states, transitions = _EXPLORED[name]
+    manifest = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": spec}
+    result = explore(manifest, model_factory=_gated, bounds=_BOUNDS)
+    assert result.complete and result.to_dict()["violations"] == []
+    assert (result.counts()["distinctStates"], result.counts()["transitions"]) == (states, transitions)
+
+
+class _CountsTwice(PodModel):
+    """A broken kubelet: the first instance after a restart of all is counted again."""
+
+    def _restart_all_cleaned_up(self) -> None:
+        super()._restart_all_cleaned_up()
+        for rec in self.records:
+            rec.removed = False
+
+
+class _KeepsTheExit(PodModel):
+    """A broken kubelet: the removed containers keep their real exit as lastState, uncounted."""
+
+    def _restart_all_cleaned_up(self) -> None:
+        shown = {r.name: (r.restart_count, r.term or r.last_term) for r in self.records}
+        super()._restart_all_cleaned_up()
+        for rec in self.records:
+            rec.restart_count, rec.last_term = shown[rec.name]
+
+
+@pytest.mark.parametrize(
+    "broken, caught",
+    [
+        (_CountsTwice, {"restart-count-monotonic", "restart-count-and-last-state"}),
+        (_KeepsTheExit, {"restart-count-monotonic", "restart-count-and-last-state"}),
+    ],
+    ids=["counts-twice", "keeps-the-exit"],
+)
+def test_a_broken_restart_of_all_is_caught(broken: type[PodModel], caught: set[str]) -> None:
+    """The invariants are not vacuous here: a model that gets the counts of a restart of all wrong is
+    caught on the smallest pod, by the model-state and the published invariant alike."""
+    spec = _EXPLORED["never-2c"][0]
+    manifest = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "broken"}, "spec": spec}
+    result = explore(manifest, model_factory=lambda m: broken(m, kubelet_config=GATE_ON), bounds=_BOUNDS)
+    assert {v["invariant"] for v in result.to_dict()["violations"]} & caught
