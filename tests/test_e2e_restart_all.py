@@ -15,10 +15,13 @@ container. Every step below is also judged by every invariant.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from podfsm.cli import main
 from podfsm.errors import IllegalEvent, ManifestError
 from podfsm.model.kubelet_config import KubeletConfig
 from podfsm.model.pod import PodModel
@@ -229,7 +232,7 @@ def test_nothing_killed_waits_for_the_resync() -> None:
     run(SCHED, start("main"), exit_("main", 42))
     assert run.condition()["status"] == "True"
     assert run.m.phase == "Running"  # the matched rule makes the exit restartable for getPhase
-    with pytest.raises(IllegalEvent, match="cannot happen while the container is Terminated"):
+    with pytest.raises(IllegalEvent, match="the kubelet is removing every container"):
         run.m.apply(start("main"))
     run(wait(59))
     assert run.condition()["status"] == "True"
@@ -254,13 +257,43 @@ def test_a_crash_looping_container_keeps_its_count() -> None:
     assert run.status("loop")["restartCount"] == 1
 
 
-def test_a_deletion_during_the_restart_ends_the_pod() -> None:
-    """SyncTerminatingPod follows the kill sync: the kills under way go on, the pod ends Failed (the
-    matched exit is restartable only while the pod may run) and the condition says PodFailed."""
+@pytest.mark.parametrize(
+    "containers, when",
+    [(("main", "side"), 0.0), (("main", "side"), 1.0), (("main",), 10.0)],
+    ids=["at-once", "during-the-kill", "waiting-for-the-resync"],
+)
+def test_a_deletion_after_the_trigger_shows_the_containers_removed(
+    containers: tuple[str, ...], when: float
+) -> None:
+    """SyncPod's runtime call is not cancelled (context.WithoutCancel): the kills and removals of a
+    restart of all finish first, and SyncTerminatingPod's status (the old condition True) shows every
+    container removed (RestartingAllContainers, one more restart); TerminatePod then reports them
+    ContainerStatusUnknown, the pod ends Failed and the condition says PodFailed. (With one
+    container nothing is killed: the deletion comes while the kubelet waits for its resync.)"""
+    run = Checked(pod("Never", source("main"), *(c(n) for n in containers[1:])))
+    run(SCHED, *(start(n) for n in containers), exit_("main", 42), wait(when), delete(30))
+    if not run.m.gone:
+        run(wait(2))
+    assert run.m.render()["status"]["phase"] == "Failed"
+    for name in containers:
+        st = run.status(name)
+        assert st["state"]["terminated"]["reason"] == "ContainerStatusUnknown", st
+        assert st["lastState"]["terminated"]["reason"] == "RestartingAllContainers"
+        assert st["restartCount"] == 1
+    assert (run.condition()["status"], run.condition()["reason"]) == ("False", "PodFailed")
+
+
+def test_a_matched_exit_during_a_deletion_sets_the_condition_only() -> None:
+    """ShouldAllContainersRestart has no deletion check: an exit the rule matches while the pod is
+    being deleted makes the condition True, but SyncTerminatingPod restarts nothing; PodFailed at the end."""
     run = Checked(pod("Never", source("main"), c("side")))
-    run(SCHED, start("main"), start("side"), exit_("main", 42), delete(30))
-    run(wait(2))
-    assert run.m.gone or run.m.phase == "Failed"
+    run(SCHED, start("main"), start("side"), delete(30), exit_("main", 42))
+    assert run.condition()["status"] == "True"
+    assert "running" in run.status("side")["state"]
+    run(wait(30))
+    assert run.m.phase == "Failed"
+    assert run.status("main")["state"]["terminated"]["exitCode"] == 42
+    assert (run.condition()["status"], run.condition()["reason"]) == ("False", "PodFailed")
 
 
 def test_the_rule_needs_the_gate() -> None:
@@ -293,11 +326,12 @@ _BOUNDS = Bounds(
     max_restarts=2, max_image_backoff=0.0, create_failures=False, exits=((42, None),), node_monitor=False
 )
 _EXPLORED = {
-    # name: (spec, distinct states, transitions)
+    # name: (spec, depth explored in CI (None: whole), distinct states, transitions there)
     "never-2c": (
         {"restartPolicy": "Never", "containers": [source("main"), c("side")]},
-        1358,
-        2070,
+        None,
+        1200,
+        1978,
     ),
     "never-1i-1s-1c": (
         {
@@ -305,10 +339,13 @@ _EXPLORED = {
             "initContainers": [source("init"), sidecar("sc")],
             "containers": [source("main")],
         },
-        27199,
-        53433,
+        14,
+        10506,
+        18022,
     ),
 }
+# the second pod explored whole (depth 25, about 16 s): run with PODFSM_SLOW=1
+_WHOLE = {"never-1i-1s-1c": (25691, 52573)}
 
 
 def _gated(manifest: Any) -> PodModel:
@@ -318,13 +355,23 @@ def _gated(manifest: Any) -> PodModel:
 @pytest.mark.parametrize("name", list(_EXPLORED))
 def test_explored_under_the_gate_without_a_violation(name: str) -> None:
     """The explorer with the gate on (a model factory with the kubelet configuration) reaches every
-    state of these pods, exits 0, 1 and 42 (the rule's code) included, and no invariant is violated;
-    the counts are pinned (a change of the model shows here)."""
-    spec, states, transitions = _EXPLORED[name]
+    state of these pods (the second to depth 14 in CI), exits 0, 1 and 42 (the rule's code)
+    included, and no invariant is violated; the counts are pinned (a change of the model shows here)."""
+    spec, depth, states, transitions = _EXPLORED[name]
     manifest = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": spec}
+    result = explore(manifest, model_factory=_gated, bounds=_BOUNDS, max_depth=depth)
+    assert result.complete == (depth is None) and result.to_dict()["violations"] == []
+    assert (result.counts()["distinctStates"], result.counts()["transitions"]) == (states, transitions)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(_WHOLE))
+def test_explored_whole_under_the_gate(name: str) -> None:
+    """The same, explored whole (PODFSM_SLOW=1)."""
+    manifest = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": _EXPLORED[name][0]}
     result = explore(manifest, model_factory=_gated, bounds=_BOUNDS)
     assert result.complete and result.to_dict()["violations"] == []
-    assert (result.counts()["distinctStates"], result.counts()["transitions"]) == (states, transitions)
+    assert (result.counts()["distinctStates"], result.counts()["transitions"]) == _WHOLE[name]
 
 
 class _CountsTwice(PodModel):
@@ -357,7 +404,44 @@ class _KeepsTheExit(PodModel):
 def test_a_broken_restart_of_all_is_caught(broken: type[PodModel], caught: set[str]) -> None:
     """The invariants are not vacuous here: a model that gets the counts of a restart of all wrong is
     caught on the smallest pod, by the model-state and the published invariant alike."""
-    spec = _EXPLORED["never-2c"][0]
-    manifest = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "broken"}, "spec": spec}
+    manifest = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "broken"},
+        "spec": _EXPLORED["never-2c"][0],
+    }
     result = explore(manifest, model_factory=lambda m: broken(m, kubelet_config=GATE_ON), bounds=_BOUNDS)
     assert {v["invariant"] for v in result.to_dict()["violations"]} & caught
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+_GANG = {
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"name": "gang"},
+    "spec": {"restartPolicy": "Never", "containers": [source("trigger"), c("bystander")]},
+}
+
+
+def test_cli_simulate_under_the_gate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`podfsm simulate --kubelet-config` admits the rule with the gate on (the API server's gates are
+    the configuration's) and prints what `kubectl get pods -w` showed upstream's docs: Error, then
+    RestartingAllContainers with RESTARTS 2 two seconds later, then Running."""
+    pf, ev, kc = tmp_path / "pod.yaml", tmp_path / "ev.yaml", tmp_path / "kc.yaml"
+    pf.write_text(yaml.safe_dump(_GANG))
+    script = [SCHED, start("trigger"), start("bystander"), wait(10), exit_("trigger", 42), wait(2)]
+    ev.write_text(yaml.safe_dump([*script, start("trigger"), start("bystander")]))
+    kc.write_text("featureGates: {RestartAllContainersOnContainerExits: true}\n")
+    assert main(["simulate", str(pf), str(ev), "--kubelet-config", str(kc)]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()[1:]]
+    assert [(r[0], r[-3], r[-2], r[-1]) for r in rows[-4:]] == [
+        ("10s", "1/2", "Error", "0"),
+        ("12s", "0/2", "RestartingAllContainers", "2"),
+        ("12s", "1/2", "ContainerCreating", "2"),
+        ("12s", "2/2", "Running", "2"),
+    ]
+    # without the gate the API server refuses the action, in one line naming the field
+    assert main(["simulate", str(pf), str(ev)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "restartPolicyRules[0].action" in err

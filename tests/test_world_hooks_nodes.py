@@ -396,13 +396,14 @@ def test_restart_all_containers_is_refused_with_the_gate_off() -> None:
         podfsm.simulate(pod("Never", RESTART_ALL), [SCHED])
 
 
-def test_restart_all_containers_with_the_gate_on_is_refused_as_not_simulated() -> None:
-    """With the gate on the kubelet restarts every container in place (KEP-5532); the simulator
-    says plainly that it does not model that yet, never restarting only the one container."""
+def test_restart_all_containers_with_the_gate_on_is_simulated() -> None:
+    """With the gate on the kubelet restarts every container in place (KEP-5532): the rule is taken,
+    and an exit it matches restarts the whole pod (tests/test_e2e_restart_all.py has the rest)."""
     kc = {"featureGates": {"RestartAllContainersOnContainerExits": True}}
     assert parse_kubelet_config(kc).enabled("RestartAllContainersOnContainerExits")
-    with pytest.raises(ManifestError, match="not simulated by podfsm yet"):
-        podfsm.simulate(pod("Never", RESTART_ALL), [SCHED], kubelet_config=kc)
+    steps = podfsm.simulate(pod("Never", RESTART_ALL), [SCHED], kubelet_config=kc)
+    conditions = {c["type"]: c["status"] for c in steps[-1].pod["status"]["conditions"]}
+    assert conditions["AllContainersRestarting"] == "False"
 
 
 def test_the_cli_refuses_restart_all_containers_in_one_line(tmp_path: Any) -> None:

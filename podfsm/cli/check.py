@@ -189,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
 
     configurations: list[tuple[str, Mapping[str, Any]]] = []
     for path in args.pods:
-        configurations.extend(_load(path))
+        configurations.extend(_load(path, getattr(args, "kubelet_config", None)))
     if args.configuration:
         known = {c.name: c for c in STANDARD_CONFIGURATIONS}
         for pattern in args.configuration:
@@ -230,15 +230,18 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_CHECK_FAILED if report["violations"] else EXIT_OK
 
 
-def _load(path: str) -> list[tuple[str, Mapping[str, Any]]]:
+def _load(path: str, kubelet_config: str | None = None) -> list[tuple[str, Mapping[str, Any]]]:
     from podfsm.loader import load_pod_dicts
+    from podfsm.model.kubelet_config import DEFAULT_KUBELET_CONFIG, load_kubelet_config
     from podfsm.model.pod import PodModel
 
+    config = load_kubelet_config(kubelet_config) if kubelet_config else DEFAULT_KUBELET_CONFIG
     pods = load_pod_dicts(path, allow_empty=False)
     name = "<stdin>" if path == "-" else path
     out: list[tuple[str, Mapping[str, Any]]] = []
     for i, pod in enumerate(pods):
-        PodModel(pod, source=name)  # the model's own checks of the spec, as a usage error
+        # the model's own checks of the spec (under the kubelet's gates), as a usage error
+        PodModel(pod, source=name, kubelet_config=config)
         meta = pod.get("metadata") or {}
         label = escape_control(str(meta.get("name") or f"{Path(name).name}[{i}]"))  # shown in the table
         out.append((label, pod))

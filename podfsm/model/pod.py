@@ -676,6 +676,8 @@ class PodModel:
         try:
             ok = rec.fire(trigger)
         except MachineError:
+            if self.restarting_all and rec.state not in ctm.ALIVE:
+                raise self._illegal(ev, self.why_not_startable(rec) or "", rec) from None
             legal = tuple(
                 dict.fromkeys(
                     r.trigger for r in CONTAINER_MACHINE.rows_from(rec.state) if r.trigger[0].isupper()
@@ -926,13 +928,17 @@ class PodModel:
             message or None,
             never_started=never_started,
         )
-        if cause == KILL_RESTART_ALL and not self.stopping:
+        if cause == KILL_RESTART_ALL:
             # killed for a RestartAllContainers rule inside the SyncPod that then removes every
             # container: nothing is published until it returns, and the exit is removed with it
             rec.kill_deadline = None
             rec.pre_stop = None
             if not any(r.state == ctm.KILLING and r.kill_cause == KILL_RESTART_ALL for r in self.records):
-                self._sync()  # the PLEG sees the killed containers die: the next sync comes at once
+                if self.stopping:
+                    # SyncTerminatingPod was waiting for that SyncPod: its status shows them removed
+                    self._restart_all_cleaned_up()
+                else:
+                    self._sync()  # the PLEG sees the killed containers die: the next sync at once
             return
         rec.started = False
         rec.ready = rec.spec.is_init and exit_code == 0
@@ -1032,12 +1038,7 @@ class PodModel:
             return
         for rec in self.records:
             rec.waiting_reason, rec.waiting_message = rec.cache_reason, rec.cache_message
-        if self.restart_all_rules and any(
-            rec.state in (ctm.TERMINATED, ctm.CRASH_LOOP_BACK_OFF)
-            and rec.term is not None
-            and restarts_all_containers(rec.spec, rec.term.exit_code)
-            for rec in self.records
-        ):
+        if self._restart_all_exit() is not None:
             self._restart_all_containers()
             return
         failed = False
@@ -1377,15 +1378,12 @@ class PodModel:
         """
         if grace is None:
             grace = float(self.spec.grace_seconds)
-        for rec in self.records:
-            if rec.kill_cause == KILL_RESTART_ALL:
-                # SyncTerminatingPod follows the SyncPod that was killing them: a kill under way
-                # goes on (its 2 s), and an exit the restart had not published yet is seen now
-                if rec.state == ctm.KILLING:
-                    rec.kill_cause = KILL_POD
-                else:
-                    rec.kill_cause = None
-                    rec.started = rec.ready = False
+        if self.restarting_all and not any(
+            r.state == ctm.KILLING and r.kill_cause == KILL_RESTART_ALL for r in self.records
+        ):
+            # SyncTerminatingPod comes after the SyncPod that removed every container (its runtime
+            # call is not cancelled): its status shows them removed, and there is nothing to kill
+            self._restart_all_cleaned_up()
         in_progress = self.stopping and self.stop_grace is not None
         if not in_progress:
             self.stop_started_at, self.stop_grace = self.now, grace
@@ -1399,7 +1397,12 @@ class PodModel:
                 rec.kill_cause = None
                 rec.restart_at = rec.retry_at = None
                 rec.waiting_reason = rec.waiting_message = ""
-            elif not in_progress and not rec.spec.is_sidecar and rec.state in ctm.ALIVE:
+            elif (
+                not in_progress
+                and not rec.spec.is_sidecar
+                and rec.state in ctm.ALIVE
+                and rec.kill_cause != KILL_RESTART_ALL  # that kill goes on, then it is removed
+            ):
                 deadline = self.now + max(grace, MIN_GRACE_SECONDS)
                 if rec.kill_deadline is None or deadline < rec.kill_deadline:
                     self._begin_kill(rec, KILL_POD, grace)
@@ -1704,6 +1707,22 @@ class PodModel:
             self.resync_at = self.now + RESYNC_AFTER_ERROR
 
     # ------------------------------------------------------------------ RestartAllContainers (alpha)
+
+    def _restart_all_exit(self) -> ContainerRecord | None:
+        """``ShouldAllContainersRestart``: a container whose newest instance exited with a code its
+        first matching rule answers with ``RestartAllContainers`` (gate on), or None."""
+        if not self.restart_all_rules:
+            return None
+        return next(
+            (
+                rec
+                for rec in self.records
+                if rec.state in (ctm.TERMINATED, ctm.CRASH_LOOP_BACK_OFF)
+                and rec.term is not None
+                and restarts_all_containers(rec.spec, rec.term.exit_code)
+            ),
+            None,
+        )
 
     def _restart_all_containers(self) -> None:
         """A ``RestartAllContainers`` rule matched an exit: kill every running container, then remove all.
@@ -2259,7 +2278,7 @@ class PodModel:
                 out[ConditionType.ALL_CONTAINERS_RESTARTING] = (cm.FALSE, ConditionReason.POD_COMPLETED, "")
             elif phase == Phase.FAILED:
                 out[ConditionType.ALL_CONTAINERS_RESTARTING] = (cm.FALSE, ConditionReason.POD_FAILED, "")
-            elif self.restarting_all:
+            elif self.restarting_all or self._restart_all_exit() is not None:
                 out[ConditionType.ALL_CONTAINERS_RESTARTING] = (
                     cm.TRUE,
                     ConditionReason.RESTART_ALL_CONTAINERS_STARTED,

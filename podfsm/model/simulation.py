@@ -107,15 +107,17 @@ def iter_simulate(
         from podfsm.loader import check_values
 
         check_values({k: v for k, v in pod.items() if k != "status"}, source)
-    if admit:
-        from podfsm.model.admission import admit as admit_pod
-
-        pod = admit_pod(pod, source=source)
     from podfsm.model.kubelet_config import KubeletConfig, parse_kubelet_config
 
     config = (
         kubelet_config if isinstance(kubelet_config, KubeletConfig) else parse_kubelet_config(kubelet_config)
     )
+    if admit:
+        from podfsm.model.admission import admit as admit_pod
+
+        # one cluster: the API server's gates are the kubelet configuration's (a RestartAllContainers
+        # rule passes validation only with RestartAllContainersOnContainerExits on)
+        pod = admit_pod(pod, source=source, feature_gates=config.feature_gates)
     model = PodModel(pod, source=source, kubelet_config=config)
     # read twice (check, then run): a sequence or another sized collection as it is, else a list
     evs = events if isinstance(events, Collection) and not isinstance(events, Iterator) else list(events)
