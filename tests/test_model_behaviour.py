@@ -357,6 +357,26 @@ def test_eviction_fails_the_pod_with_reason_and_disruption_target() -> None:
     assert status_of(m, "app")["state"]["terminated"]["exitCode"] == 137
 
 
+def test_an_eviction_with_no_grace_still_gets_one_second() -> None:
+    """pod_workers.go calculateEffectiveGracePeriod: "no matter what, we always supply a grace period
+    of 1". An eviction asking for 0 s kills with 1 s: the app's stop signal gets killContainer's 2 s,
+    and the sidecar waiting for its turn is cut off when the pod's 1 s is over, not at once."""
+    m = run(
+        pod("Always", inits=(c("proxy", restartPolicy="Always"),)),
+        SCHED,
+        start("proxy"),
+        start("app"),
+        {"type": "Evicted", "gracePeriodSeconds": 0},
+    )
+    assert m.by_name["app"].state == "Killing" and m.by_name["proxy"].state == "Running"
+    m.apply(wait(0.5))
+    assert m.by_name["proxy"].state == "Running"
+    m.apply(wait(0.5))
+    assert m.by_name["proxy"].state == "Killing"  # cut off at the end of the pod's 1 s
+    m.apply(wait(1))
+    assert m.by_name["app"].state == "Terminated"  # SIGKILL after the stop signal's 2 s
+
+
 def test_node_lost_marks_ready_false_and_freezes_the_node() -> None:
     """nodelifecycle MarkPodsNotReady: only Ready changes, once node-monitor-grace-period (50 s)
     has passed since the node went silent; nothing from the node is observed after. The 300 s

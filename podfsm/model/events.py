@@ -300,7 +300,12 @@ class DeletionRequested(_Event):
 
 
 class Evicted(_Event):
-    """The kubelet evicts the pod (node pressure)."""
+    """The kubelet evicts the pod (node pressure).
+
+    ``gracePeriodSeconds`` (podfsm extension) is the kill's grace period: a soft threshold's
+    ``evictionMaxPodGracePeriod``; by default 1 s, the hard thresholds'. The pod worker gives
+    every kill at least 1 s (``pod_workers.go``, calculateEffectiveGracePeriod), so 0 means 1.
+    """
 
     type: Literal["Evicted"] = "Evicted"
     message: str | None = None

@@ -1443,8 +1443,9 @@ class PodModel:
         self._require_kubelet(ev)
         message = ev.message or "The node was low on resource: memory. "
         # evictPod: hard thresholds kill with immediateEvictionGracePeriodSeconds (1 s; killContainer
-        # makes it at least 2 s), soft ones with evictionMaxPodGracePeriod (the event's grace).
-        grace = 1 if ev.grace_period_seconds is None else ev.grace_period_seconds
+        # makes it at least 2 s), soft ones with evictionMaxPodGracePeriod (the event's grace); the
+        # pod worker gives every kill at least 1 s (pod_workers.go calculateEffectiveGracePeriod)
+        grace = 1 if ev.grace_period_seconds is None else max(ev.grace_period_seconds, 1)
         self.pending_failure = ("evict", PodReason.EVICTED, message)
         self._stop_pod(float(grace))
 

@@ -2195,7 +2195,7 @@ def _pod_kill_began(v: View) -> tuple[float, float] | None:
         # the eviction manager's kill: evictionMaxPodGracePeriod, or 1 s for a hard eviction
         # (eviction_manager.go immediateEvictionGracePeriodSeconds); known from the event only
         grace = evicted.event.get("gracePeriodSeconds")
-        kills.append((evicted.time, float(grace if isinstance(grace, int) else 1)))
+        kills.append((evicted.time, float(max(grace, 1) if isinstance(grace, int) else 1)))  # at least 1 s
     if kills:
         # the first kill goes on with its own grace: SyncTerminatingPod's killPod is not cancelled
         # by a later, shorter request (kubelet.go, TODO(#113606))
