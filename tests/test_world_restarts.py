@@ -301,6 +301,37 @@ def test_a_restarting_sidecar_puts_the_pod_back_to_pending_after_the_node_reboot
     assert m.render()["status"]["phase"] == "Running"
 
 
+def test_a_single_snapshot_of_the_reinitializing_pod_is_judged_right() -> None:
+    """phase-is-getphase on one published object, with no event or earlier status to show the new
+    sandbox: a regular init container that started after every regular container's last exit is
+    the object's own evidence (init containers run again only in a new sandbox), so getPhase's
+    answer with podHasInitialized false is the kubelet's too. (A window that begins after the
+    reboot's step used to report the kubelet's Pending as wrong.)"""
+    from podfsm.verifier.invariants import View, get
+
+    manifest = pod(
+        "Always",
+        c("app"),
+        inits=(c("init"), c("sc", startupProbe=probe(failureThreshold=1), **SIDECAR)),
+    )
+    m = run(manifest, SCHED, start("init"), exit_("init", 0), start("sc"), result("sc", "startup", True))
+    m.apply(start("app"))
+    for event in (wait(20), REBOOT, wait(1), start("init"), exit_("init", 0), start("sc")):
+        m.apply(event)
+    published = m.render()
+    assert published["status"]["phase"] == "Pending"  # the sidecar has not started in the new sandbox
+    assert pod_phase(published) == "Running"  # what the object alone suggests to getPhase
+    judge = get("phase-is-getphase").judge
+    assert judge is not None
+    assert judge(View((Observation(published, m.now, None),))) is None
+    # without that evidence (the init container's new start), the same Pending is still refused
+    old_start = copy.deepcopy(published)
+    for st in old_start["status"]["initContainerStatuses"]:
+        if st["name"] == "init":
+            st["state"]["terminated"]["startedAt"] = "2026-01-01T00:00:00Z"
+    assert judge(View((Observation(old_start, m.now, None),))) is not None
+
+
 def test_ready_to_start_containers_is_false_until_the_new_sandbox_runs_a_container() -> None:
     """status/generate.go:GeneratePodReadyToStartContainersCondition: False while PodSandboxChanged
     says a new sandbox is needed; a sandbox creation may then fail (SandboxCreateFailed) and the

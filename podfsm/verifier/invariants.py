@@ -1381,8 +1381,9 @@ def _probe_kill_possible(v: View, c: ContainerSpec) -> bool:
     "phase-is-getphase",
     "status.phase is what getPhase computes from the published container statuses, except that a pod being "
     "deleted ends Failed or Succeeded as TerminatePod says, a pod forced out (Evicted, DeadlineExceeded) "
-    "is Failed, a terminal phase is withheld while a container still runs, and after a new sandbox "
-    "podHasInitialized is false until a regular container runs in it.",
+    "is Failed, a terminal phase is withheld while a container still runs, and after a new sandbox (seen "
+    "in the window, or shown by a regular init container that started after every regular container's "
+    "last exit) podHasInitialized is false until a regular container runs in it.",
     f"{_GET_PHASE}; pkg/kubelet/container/helpers.go:HasAnyActiveRegularContainerStarted; "
     f"pkg/kubelet/status/status_manager.go:TerminatePod, {_MERGE}",
     "state",
@@ -1421,9 +1422,10 @@ def _phase_is_getphase(v: View) -> str | None:
     if running and any(p in _TERMINAL for p in allowed):
         allowed |= {Phase.RUNNING.value, Phase.PENDING.value} if prev is None else {prev}
     reset = _sandbox_reset(v)
-    if reset is not None and not any(
-        _new_instance_since(v, reset, c.name) for c in v.containers() if c.is_regular
-    ):
+    if (
+        reset is not None
+        and not any(_new_instance_since(v, reset, c.name) for c in v.containers() if c.is_regular)
+    ) or _init_ran_after_regulars(v):
         # HasAnyActiveRegularContainerStarted asks the runtime about the new sandbox, where no
         # regular container ran yet, while the API still shows the old ones: a restarting sidecar
         # puts the pod back to Pending
@@ -1505,6 +1507,36 @@ def _sandbox_reset(v: View) -> Observation | None:
         ):
             return obs
     return None
+
+
+def _init_ran_after_regulars(v: View) -> bool:
+    """The object alone shows a new sandbox being initialized: no regular container runs, and a
+    regular init container started at or after the last exit of every regular container. Init
+    containers run again only in a new sandbox (or after a restart of all containers), where the
+    runtime holds no regular container: HasAnyActiveRegularContainerStarted is false there, though
+    the API still shows the old exits (a single snapshot, or a window after the reboot's step)."""
+    sts = v.statuses()
+    finishes: list[float] = []
+    for c in v.containers():
+        if not c.is_regular:
+            continue
+        s = sts.get(c.name)
+        if s is None or s.kind == "running":
+            return False
+        done = s.state if s.kind == "terminated" else s.last
+        t = v.seconds(done.get("finishedAt"))
+        if t is not None:
+            finishes.append(t)
+    if not finishes:
+        return False
+    last_exit = max(finishes)
+    for c in v.containers():
+        s = sts.get(c.name)
+        if c.is_init and not c.is_sidecar and s is not None and s.kind in ("running", "terminated"):
+            began = v.seconds(s.state.get("startedAt"))
+            if began is not None and began >= last_exit:
+                return True
+    return False
 
 
 def _new_instance_since(v: View, reset: Observation, name: str) -> bool:
