@@ -15,11 +15,16 @@ container. Every step below is also judged by every invariant.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, find, settings
+from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample
+from hypothesis.stateful import invariant
 
 from podfsm.cli import main
 from podfsm.errors import IllegalEvent, ManifestError
@@ -29,6 +34,8 @@ from podfsm.oracle import kubectl_columns, pod_phase
 from podfsm.verifier.configurations import Bounds
 from podfsm.verifier.explorer import explore
 from podfsm.verifier.invariants import Context, Transition, check
+from podfsm.verifier.stateful import InvariantViolated, PodLifecycleMachine
+from podfsm.verifier.strategies import pod_specs
 from tests.scenario_dsl import SCHED, c, condition, delete, exit_, pod, start, status_of, wait
 
 GATE_ON = KubeletConfig(feature_gates={"RestartAllContainersOnContainerExits": True})
@@ -445,3 +452,86 @@ def test_cli_simulate_under_the_gate(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["simulate", str(pf), str(ev)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "restartPolicyRules[0].action" in err
+
+
+# -- drawn lives under the gate (the Hypothesis state machine) ----------------------------------------
+
+
+@st.composite
+def _with_a_restart_all_rule(draw: st.DrawFn) -> dict[str, Any]:
+    """A drawn pod (pod_specs with restart_all) where one container surely has a RestartAllContainers
+    rule on exit codes the world's events use (0, 1, 2, 42, 137), so that many lives restart all."""
+    p: dict[str, Any] = draw(pod_specs(restart_all=True, max_init=1, max_regular=2))
+    spec = p["spec"]
+    containers = [(k, ctr) for k in ("initContainers", "containers") for ctr in spec.get(k, ())]
+    key, ctr = draw(st.sampled_from(containers))
+    if ctr.get("restartPolicy") is None:
+        choices = ("OnFailure", "Never") if key == "initContainers" else ("Always", "OnFailure", "Never")
+        ctr["restartPolicy"] = draw(st.sampled_from(choices))
+    codes = draw(st.lists(st.sampled_from((0, 1, 2, 42, 137)), min_size=1, max_size=2, unique=True))
+    ctr["restartPolicyRules"] = [
+        {"action": "RestartAllContainers", "exitCodes": {"operator": "In", "values": codes}}
+    ]
+    return p
+
+
+class _GatedLives(PodLifecycleMachine):
+    """Drawn pods whose rules may restart every container, stepped by a model with the gate on,
+    every invariant judged after every step (the library's machine, as tests/test_stateful.py)."""
+
+    pods = _with_a_restart_all_rule()
+
+    def model_for(self, pod: Mapping[str, Any]) -> PodModel:
+        return PodModel(pod, kubelet_config=GATE_ON)
+
+    @invariant()
+    def invariants_hold(self) -> None:
+        if self.last is None:
+            return
+        found = check(self.last)
+        if found:
+            events = list(self.script)
+            if self.last.refused is not None and self.refused_event is not None:
+                events.append(self.refused_event)
+            raise InvariantViolated(self.pod, events, found[0], model_factory=self.model_for)
+
+
+TestGatedLives = _GatedLives.TestCase
+TestGatedLives.settings = settings(
+    max_examples=150,
+    stateful_step_count=20,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _restart_all_on(p: dict[str, Any], where: str) -> bool:
+    """A RestartAllContainers rule on a regular container, a regular init container or a sidecar."""
+    key = "containers" if where == "containers" else "initContainers"
+    for ctr in p["spec"].get(key, ()):
+        sidecar = key == "initContainers" and ctr.get("restartPolicy") == "Always"
+        if (where == "sidecar") != sidecar:
+            continue
+        if any(r["action"] == "RestartAllContainers" for r in ctr.get("restartPolicyRules", ())):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("where", ["containers", "initContainers", "sidecar"])
+def test_the_drawn_pods_carry_restart_all_rules(where: str) -> None:
+    """pod_specs(restart_all=True) draws the action on regular and init containers and on sidecars
+    (the gate allows rules there); without it no rule restarts every container."""
+    found = find(
+        pod_specs(restart_all=True),
+        lambda p: _restart_all_on(p, where),
+        settings=settings(max_examples=2000, database=None, derandomize=True),
+    )
+    assert _restart_all_on(found, where)
+    with pytest.raises(NoSuchExample):
+        find(
+            pod_specs(),
+            lambda p: _restart_all_on(p, where),
+            settings=settings(max_examples=100, database=None, derandomize=True),
+        )

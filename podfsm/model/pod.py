@@ -1032,9 +1032,7 @@ class PodModel:
         if self.restarting_all:
             if any(r.state == ctm.KILLING and r.kill_cause == KILL_RESTART_ALL for r in self.records):
                 return  # the SyncPod that kills them is still under way: the pod worker waits for it
-            for rec in self.records:
-                rec.waiting_reason, rec.waiting_message = rec.cache_reason, rec.cache_message
-            self._restart_all_cleaned_up()
+            self._restart_all_cleaned_up()  # judges each container by the status published before
             return
         for rec in self.records:
             rec.waiting_reason, rec.waiting_message = rec.cache_reason, rec.cache_message
@@ -1684,6 +1682,8 @@ class PodModel:
             self.initialized = False
         # the sync that sees the sandbox gone: the status first, then what the policy restarts anyway
         self._sync()
+        if self.restarting_all:
+            return  # an exit a RestartAllContainers rule matches: that SyncPod only removes containers
         failed = False
         for rec in self.records:
             if rec.state != ctm.TERMINATED or (rec.spec.is_regular and rec not in to_start):
@@ -1773,11 +1773,13 @@ class PodModel:
         the gate on).
         """
         for rec in self.records:
-            kind, _, shown_last = published_state(rec)
+            kind, _, shown_last = published_state(rec)  # the old status, as published
             if rec.state in (ctm.TERMINATED, ctm.CRASH_LOOP_BACK_OFF, ctm.IMAGE_PULL_BACK_OFF):
                 rec.fire("remove")
             if kind == "waiting":
-                rec.last_term = shown_last  # the status it shows is kept
+                # the status it shows is kept (a cached start error still names the reason)
+                rec.last_term = shown_last
+                rec.waiting_reason, rec.waiting_message = rec.cache_reason, rec.cache_message
             else:
                 rec.restart_count += 1
                 rec.last_term = Termination(

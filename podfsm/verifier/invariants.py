@@ -460,11 +460,16 @@ def _onfailure_succeeded(t: Transition) -> str | None:
             return f"{spec.name!r} (policy OnFailure) exited 0 and is {state}, not Terminated"
     if spec_policy != RestartPolicy.ON_FAILURE or _forced(after) or after.phase == Phase.SUCCEEDED:
         return None
+    if getattr(after, "restarting_all", False):
+        return None  # a RestartAllContainers rule fired: every container is removed and started again
     for spec, c in t.pairs(after):
         if c.state in _ALIVE:
             return None
         if spec.is_regular and not (
-            c.state == ctm.TERMINATED and c.term is not None and c.term.exit_code == 0
+            c.state == ctm.TERMINATED
+            and c.term is not None
+            and c.term.exit_code == 0
+            and not should_restart(spec, spec_policy, 0)  # its own policy or a rule may restart it
         ):
             return None
     return f"every regular container exited 0 and nothing runs, but the pod is {after.phase}"
@@ -1383,7 +1388,8 @@ def _probe_kill_possible(v: View, c: ContainerSpec) -> bool:
     "deleted ends Failed or Succeeded as TerminatePod says, a pod forced out (Evicted, DeadlineExceeded) "
     "is Failed, a terminal phase is withheld while a container still runs, and after a new sandbox (seen "
     "in the window, or shown by a regular init container that started after every regular container's "
-    "last exit) podHasInitialized is false until a regular container runs in it.",
+    "last exit) or after a restart of all containers, podHasInitialized is false until a regular "
+    "container runs again.",
     f"{_GET_PHASE}; pkg/kubelet/container/helpers.go:HasAnyActiveRegularContainerStarted; "
     f"pkg/kubelet/status/status_manager.go:TerminatePod, {_MERGE}",
     "state",
@@ -1510,12 +1516,18 @@ def _sandbox_reset(v: View) -> Observation | None:
 
 
 def _init_ran_after_regulars(v: View) -> bool:
-    """The object alone shows a new sandbox being initialized: no regular container runs, and a
-    regular init container started at or after the last exit of every regular container. Init
-    containers run again only in a new sandbox (or after a restart of all containers), where the
-    runtime holds no regular container: HasAnyActiveRegularContainerStarted is false there, though
-    the API still shows the old exits (a single snapshot, or a window after the reboot's step)."""
+    """The object alone shows that the runtime holds no regular container: every regular container
+    is shown removed by a RestartAllContainers rule (waiting, lastState RestartingAllContainers),
+    or none runs and a regular init container started at or after the last exit of every regular
+    container (init containers run again only in a new sandbox or after a restart of all).
+    HasAnyActiveRegularContainerStarted is false there, though the API still shows the old exits
+    (a single snapshot, or a window after the reboot's step)."""
     sts = v.statuses()
+    regulars = [sts.get(c.name) for c in v.containers() if c.is_regular]
+    if regulars and all(
+        s is not None and s.kind == "waiting" and s.last.get("reason") == _RESTARTING_ALL for s in regulars
+    ):
+        return True  # removed by a RestartAllContainers rule and not started again
     finishes: list[float] = []
     for c in v.containers():
         if not c.is_regular:
@@ -1616,11 +1628,18 @@ def _backoff_delays(v: View, c: ContainerSpec) -> list[tuple[float, float, float
     first exit, and every exit must show as a terminated state or lastState). The delay is
     doBackOff's: none for the first exit, then 10 s doubling to 300 s, none again (and back to 10 s)
     when an exit comes more than 600 s after the previous restart. None too when the window shows
-    a kubelet restart (``KubeletRestarted``, ``NodeRebooted``): the back-off was forgotten.
+    a kubelet restart (``KubeletRestarted``, ``NodeRebooted``): the back-off was forgotten; or a
+    restart of all containers (RestartAllContainers).
     """
     runs: dict[int, tuple[float, float]] = {}  # the run's restartCount -> (startedAt, finishedAt)
     if any(o.event is not None and o.event.get("type") in _FORGETFUL_EVENTS for o in v.history):
         return None  # the kubelet restarted and forgot its back-off: the exits before do not count
+    if v.feature_gates is not None and any(
+        s.last.get("reason") == _RESTARTING_ALL for o in v.history for s in v.statuses(o).values()
+    ):
+        # a restart of all containers: the exit that triggered it never went through doBackOff, and
+        # the runs it removed show no times; the exits after it are not a history to judge
+        return None
     if len({_image_of(o.pod, c.name) for o in v.history}) > 1:
         # a new image is a new back-off key (GetStableKey hashes the container): a new history
         return None
@@ -1986,7 +2005,7 @@ def _restart_count_last_state(v: View) -> str | None:
             start_error = (
                 a.kind == "waiting"
                 and a.last.get("reason") == "StartError"
-                and a.restart_count == b.restart_count + 1
+                and a.restart_count in counts  # one more (none for the first after a restart of all)
             )
             if start_error:
                 # a new instance that could not start (RunContainerError in the reason cache) is

@@ -102,24 +102,29 @@ def _hooks(draw: st.DrawFn, enabled: bool) -> dict[str, Any]:
 
 
 @st.composite
-def _rules(draw: st.DrawFn) -> list[dict[str, Any]]:
+def _rules(draw: st.DrawFn, restart_all: bool = False) -> list[dict[str, Any]]:
     codes = draw(st.lists(st.sampled_from((0, 1, 2, 42, 137)), min_size=1, max_size=3, unique=True))
+    # with restart_all a rule may restart every container (alpha RestartAllContainersOnContainerExits);
+    # without it nothing more is drawn, so the default draws are what they were
+    action = draw(st.sampled_from(("Restart", "RestartAllContainers"))) if restart_all else "Restart"
     return [
         {
-            "action": "Restart",
+            "action": action,
             "exitCodes": {"operator": draw(st.sampled_from(("In", "NotIn"))), "values": sorted(codes)},
         }
     ]
 
 
 @st.composite
-def _container_policy(draw: st.DrawFn, enabled: bool, choices: Sequence[str]) -> dict[str, Any]:
+def _container_policy(
+    draw: st.DrawFn, enabled: bool, choices: Sequence[str], restart_all: bool = False
+) -> dict[str, Any]:
     """A container-level restartPolicy (and sometimes rules), or nothing."""
     if not enabled or not choices or draw(st.integers(0, 3)) != 3:
         return {}
     out: dict[str, Any] = {"restartPolicy": draw(st.sampled_from(tuple(choices)))}
     if draw(st.booleans()):
-        out["restartPolicyRules"] = draw(_rules())
+        out["restartPolicyRules"] = draw(_rules(restart_all))
     return out
 
 
@@ -141,6 +146,7 @@ def pod_specs(
     hooks: bool = True,
     container_rules: bool = True,
     gates: bool = True,
+    restart_all: bool = False,
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Pod manifests (Kubernetes v1 JSON shape, no ``status``) that the API server would accept.
 
@@ -152,7 +158,10 @@ def pod_specs(
     with ``hooks``, postStart and preStop hooks; with ``container_rules``, containers may carry
     their own ``restartPolicy`` and ``restartPolicyRules`` (``ContainerRestartRules``, on by
     default since v1.35); with ``gates``, the pod may have a readiness gate, a scheduling gate,
-    a toleration of the unreachable taint, an ``activeDeadlineSeconds`` or a ``nodeName``.
+    a toleration of the unreachable taint, an ``activeDeadlineSeconds`` or a ``nodeName``. With
+    ``restart_all`` (and ``container_rules``) a rule's action may be ``RestartAllContainers`` and
+    sidecars may carry rules too: such pods need a model whose kubelet configuration turns on
+    ``RestartAllContainersOnContainerExits`` (alpha, off in v1.35).
 
     Every feature is the largest value of its draw, so a failing example shrinks towards a pod
     with fewer containers, probes, hooks, policies and gates.
@@ -160,7 +169,15 @@ def pod_specs(
     if max_regular < 1:
         raise ValueError("a pod needs at least one regular container (max_regular >= 1)")
     return _pod_specs(
-        max_init, max_sidecars, max_regular, tuple(restart_policies), probes, hooks, container_rules, gates
+        max_init,
+        max_sidecars,
+        max_regular,
+        tuple(restart_policies),
+        probes,
+        hooks,
+        container_rules,
+        gates,
+        restart_all and container_rules,
     )
 
 
@@ -175,6 +192,7 @@ def _pod_specs(
     hooks: bool,
     container_rules: bool,
     gates: bool,
+    restart_all: bool = False,
 ) -> dict[str, Any]:
     n_init = draw(st.integers(0, max_init))
     n_sidecar = draw(st.integers(0, max_sidecars))
@@ -187,17 +205,20 @@ def _pod_specs(
     inits: list[dict[str, Any]] = []
     for i in range(n_init):
         c: dict[str, Any] = {"name": f"init-{names[i]}", "image": image}
-        c.update(draw(_container_policy(container_rules, _allowed(("OnFailure", "Never"), restart_policies))))
+        init_choices = _allowed(("OnFailure", "Never"), restart_policies)
+        c.update(draw(_container_policy(container_rules, init_choices, restart_all)))
         inits.append(c)
     for i in range(n_sidecar):
         c = {"name": f"sidecar-{names[n_init + i]}", "image": image, "restartPolicy": "Always"}
+        if restart_all and draw(st.booleans()):
+            c["restartPolicyRules"] = draw(_rules(True))  # sidecars may carry rules with the gate
         c.update(draw(_probes(probes)))
         c.update(draw(_hooks(hooks)))
         inits.insert(draw(st.integers(0, len(inits))), c)
     regular: list[dict[str, Any]] = []
     for i in range(n_regular):
         c = {"name": names[n_init + n_sidecar + i], "image": image}
-        c.update(draw(_container_policy(container_rules, _allowed(_POLICIES, restart_policies))))
+        c.update(draw(_container_policy(container_rules, _allowed(_POLICIES, restart_policies), restart_all)))
         c.update(draw(_probes(probes)))
         c.update(draw(_hooks(hooks)))
         regular.append(c)
