@@ -73,6 +73,7 @@ def _container_status(
 # object) -> (that object, the images it was rendered with, the dict); -(index + 1) for a container.
 _Parts = dict[tuple[int, int], tuple[Any, Any, dict[str, Any]]]
 _PARTS = "parts"
+_ORDER = "order"
 _PARTS_MAX = 1 << 13
 
 
@@ -216,11 +217,20 @@ def render(model: PodModel, s: PodState) -> dict[str, Any]:
         n_init = len(model.inits)
         if parts is None:
             made = [_container_status(model, i, c, images) for i, c in enumerate(s.containers)]
+            if n_init:
+                status["initContainerStatuses"] = made[:n_init]
+            status["containerStatuses"] = sorted(made[n_init:], key=lambda d: d["name"])
         else:
+            assert shared is not None  # parts live in it
             made = [_shared_status(parts, model, i, c, images) for i, c in enumerate(s.containers)]
-        if n_init:
-            status["initContainerStatuses"] = made[:n_init]
-        status["containerStatuses"] = sorted(made[n_init:], key=lambda d: d["name"])
+            if n_init:
+                status["initContainerStatuses"] = made[:n_init]
+            # the regular containers by name: the names are the manifest's, so the order is fixed
+            order: list[int] | None = shared.get(_ORDER)
+            if order is None:
+                names = [c.name for c in model.base_spec.all_containers]
+                order = shared[_ORDER] = sorted(range(n_init, len(names)), key=names.__getitem__)
+            status["containerStatuses"] = [made[i] for i in order]
     return {
         "apiVersion": manifest.get("apiVersion", "v1"),
         "kind": "Pod",

@@ -39,13 +39,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from podfsm.errors import IllegalEvent, PodFSMError
 from podfsm.model.machines import conditions as cm
 from podfsm.model.machines import container as ctm
 from podfsm.model.pod import RESYNC_AFTER_ERROR, requeue_delay, requeue_window
+from podfsm.oracle import kubectl_columns, pod_conditions, pod_phase
 from podfsm.vocab import (
     ConditionType,
     Phase,
@@ -94,6 +94,30 @@ _NOT_RESTARTED = frozenset({ctm.WAITING, ctm.IMAGE_PULL_BACK_OFF})
 
 
 # ----------------------------------------------------------------------------------- the step
+
+
+if TYPE_CHECKING:
+    from functools import cached_property as _once
+else:
+
+    class _once:
+        """``functools.cached_property`` without its lock (Python 3.11 takes one on every first access):
+        the value is computed on first access and kept in the instance's ``__dict__``, which later
+        accesses read directly. A :class:`Transition` is judged by one thread."""
+
+        def __init__(self, fn: Callable[[Any], Any]) -> None:
+            self.fn = fn
+            self.name = fn.__name__
+            self.__doc__ = fn.__doc__
+
+        def __set_name__(self, owner: type, name: str) -> None:
+            self.name = name
+
+        def __get__(self, obj: Any, owner: type | None = None) -> Any:
+            if obj is None:
+                return self
+            value = obj.__dict__[self.name] = self.fn(obj)
+            return value
 
 
 @dataclass(frozen=True)
@@ -161,19 +185,19 @@ class Transition:
     """The published observations up to and including ``after`` (oldest first), when the caller kept
     them (the stateful test does); None: the window is ``before`` and ``after`` alone."""
 
-    @cached_property
+    @_once
     def pod(self) -> dict[str, Any]:
         """The pod object (Kubernetes JSON) of ``after``, rendered once."""
         return self.context.published(self.after)
 
-    @cached_property
+    @_once
     def view(self) -> View:
         """The :class:`View` of :attr:`window` the published invariants share."""
         # A spec update (SpecUpdated) is published in the pod's spec: judge by that one, not the manifest's.
         updated = bool(getattr(self.after, "spec_overrides", ()))
         return View(self.window, None if updated else self.context.spec, self.context.shared_parse())
 
-    @cached_property
+    @_once
     def window(self) -> tuple[Observation, ...]:
         """What published invariants judge: ``history``, or the observations of ``before`` and ``after``."""
         if self.history is not None:
@@ -718,8 +742,6 @@ def _active_regular(t: Transition) -> bool | None:
     "state",
 )
 def _phase_agrees(t: Transition) -> str | None:
-    from podfsm.oracle import pod_conditions, pod_phase
-
     pod = t.pod
     status = pod.get("status") or {}
     phase = status.get("phase")
@@ -788,8 +810,6 @@ def status_in_vocabulary(status: str) -> bool:
     "state",
 )
 def _kubectl_vocabulary(t: Transition) -> str | None:
-    from podfsm.oracle import kubectl_columns
-
     try:
         cols = kubectl_columns(t.pod, now=t.now)
     except PodFSMError as exc:
@@ -1450,8 +1470,6 @@ def _probe_kill_possible(v: View, c: ContainerSpec) -> bool:
     "state",
 )
 def _phase_is_getphase(v: View) -> str | None:
-    from podfsm.oracle import pod_phase
-
     if v.node_lost() or v.spec is None:
         return None
     phase = v.phase()
