@@ -76,15 +76,22 @@ EXPANSION_TARGET = 2.0
 class ReferencePartition(parallel.Partition):
     """The expansion as it was before its cuts (issue 15, item 2), the baseline of ``expansion``.
 
-    Every pod is rendered afresh (metadata and spec copied from the manifest), the render cache
-    is looked up by the state's hash, and a new state's state invariants are judged on a new
-    :class:`Transition`, which renders and parses the pods again.
+        Every pod is rendered afresh (metadata, spec, conditions and container statuses made anew),
+        the render cache is looked up by the state's hash, each transition's view parses both pods
+        itself and makes the event's mapping anew, every invariant is asked whether its scope applies,
+        the model is restored after every accepted event (the last one from a source too), each key is
+    made whole and printed for its fingerprint, and a new
+        state's state invariants are judged on a new :class:`Transition`, which renders and parses the
+        pods again. (Two caches inside the invariants module, of parsed timestamps and the type test
+        of mappings, serve both.)
     """
 
     def __init__(self, job: parallel.Job, number: int) -> None:
         super().__init__(job, number)
         del self.model.shared_render_parts  # type: ignore[attr-defined]
         self.ctx = Context.of(self.model)
+        self.judge = parallel.judge
+        self.restore_after_last = True
 
     def finish(self, new: Any) -> list[tuple[bytes, parallel.Violations]]:
         held, ctx, invs = self._held, self.ctx, self.state_invs

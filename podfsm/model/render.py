@@ -73,6 +73,27 @@ def _container_status(
     }
 
 
+# The shared parts' table of condition entries and container statuses: (index, id of the snapshot
+# object) -> (that object, the images it was rendered with, the dict); -(index + 1) for a container.
+_Parts = dict[tuple[int, int], tuple[Any, Any, dict[str, Any]]]
+_PARTS = "parts"
+_ORDER = "order"
+_PARTS_MAX = 1 << 13
+
+
+def _shared_status(
+    parts: _Parts, model: PodModel, idx: int, c: ContainerState, images: dict[str, str]
+) -> dict[str, Any]:
+    """:func:`_container_status`, made once per container snapshot object and set of images."""
+    key = (-idx - 1, id(c))
+    known = parts.get(key)
+    if known is not None and known[0] is c and known[1] is images:
+        return known[2]
+    made = _container_status(model, idx, c, images)
+    parts[key] = (c, images, made)
+    return made
+
+
 _ATOMS = frozenset({str, int, float, bool, type(None)})
 
 
@@ -162,9 +183,21 @@ def render(model: PodModel, s: PodState) -> dict[str, Any]:
         if cmessage:
             custom["message"] = cmessage
         conds.append(custom)
-    for ctype, c in zip(model.condition_types, s.conditions, strict=True):
+    # With shared parts, a condition's entry and a container's status are made once per snapshot
+    # object of it (snapshots of what an event did not change are the same objects) and shared.
+    parts: _Parts | None = None
+    if shared is not None:
+        parts = shared.get(_PARTS)
+        if parts is None or len(parts) >= _PARTS_MAX:
+            parts = shared[_PARTS] = {}
+    for i, (ctype, c) in enumerate(zip(model.condition_types, s.conditions, strict=True)):
         if c.state == cm.ABSENT:
             continue
+        if parts is not None:
+            known = parts.get((i, id(c)))
+            if known is not None and known[0] is c:
+                conds.append(known[2])
+                continue
         entry: dict[str, Any] = {
             "type": str(ctype),
             "status": str(c.state),
@@ -175,6 +208,8 @@ def render(model: PodModel, s: PodState) -> dict[str, Any]:
             entry["reason"] = str(c.reason)
         if c.message:
             entry["message"] = str(c.message)
+        if parts is not None:
+            parts[i, id(c)] = (c, None, entry)
         conds.append(entry)
     if conds:
         status["conditions"] = conds
@@ -184,14 +219,22 @@ def render(model: PodModel, s: PodState) -> dict[str, Any]:
         if s.start_time is not None:
             status["startTime"] = model.time(s.start_time)
         n_init = len(model.inits)
-        if n_init:
-            status["initContainerStatuses"] = [
-                _container_status(model, i, s.containers[i], images) for i in range(n_init)
-            ]
-        regular = [
-            _container_status(model, i, s.containers[i], images) for i in range(n_init, len(s.containers))
-        ]
-        status["containerStatuses"] = sorted(regular, key=lambda d: d["name"])
+        if parts is None:
+            made = [_container_status(model, i, c, images) for i, c in enumerate(s.containers)]
+            if n_init:
+                status["initContainerStatuses"] = made[:n_init]
+            status["containerStatuses"] = sorted(made[n_init:], key=lambda d: d["name"])
+        else:
+            assert shared is not None  # parts live in it
+            made = [_shared_status(parts, model, i, c, images) for i, c in enumerate(s.containers)]
+            if n_init:
+                status["initContainerStatuses"] = made[:n_init]
+            # the regular containers by name: the names are the manifest's, so the order is fixed
+            order: list[int] | None = shared.get(_ORDER)
+            if order is None:
+                names = [c.name for c in model.base_spec.all_containers]
+                order = shared[_ORDER] = sorted(range(n_init, len(names)), key=names.__getitem__)
+            status["containerStatuses"] = [made[i] for i in order]
     return {
         "apiVersion": manifest.get("apiVersion", "v1"),
         "kind": "Pod",

@@ -39,13 +39,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from podfsm.errors import IllegalEvent, PodFSMError
 from podfsm.model.machines import conditions as cm
 from podfsm.model.machines import container as ctm
 from podfsm.model.pod import RESYNC_AFTER_ERROR, published_state, requeue_delay, requeue_window
+from podfsm.oracle import kubectl_columns, pod_conditions, pod_phase
 from podfsm.vocab import (
     ConditionType,
     FeatureGate,
@@ -69,6 +69,7 @@ __all__ = [
     "Invariant",
     "Observation",
     "Scope",
+    "SharedParse",
     "Transition",
     "View",
     "Violation",
@@ -96,6 +97,30 @@ _NOT_RESTARTED = frozenset({ctm.WAITING, ctm.IMAGE_PULL_BACK_OFF})
 # ----------------------------------------------------------------------------------- the step
 
 
+if TYPE_CHECKING:
+    from functools import cached_property as _once
+else:
+
+    class _once:
+        """``functools.cached_property`` without its lock (Python 3.11 takes one on every first access):
+        the value is computed on first access and kept in the instance's ``__dict__``, which later
+        accesses read directly. A :class:`Transition` is judged by one thread."""
+
+        def __init__(self, fn: Callable[[Any], Any]) -> None:
+            self.fn = fn
+            self.name = fn.__name__
+            self.__doc__ = fn.__doc__
+
+        def __set_name__(self, owner: type, name: str) -> None:
+            self.name = name
+
+        def __get__(self, obj: Any, owner: type | None = None) -> Any:
+            if obj is None:
+                return self
+            value = obj.__dict__[self.name] = self.fn(obj)
+            return value
+
+
 @dataclass(frozen=True)
 class Context:
     """What a predicate may know besides the states: the pod's spec and how to render a state."""
@@ -108,6 +133,16 @@ class Context:
     # the kubelet's feature gates (its configuration), for the oracle's functions
     feature_gates: Mapping[str, bool] | None = None
     _rendered: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def shared_parse(self) -> SharedParse | None:
+        """Parses of pod objects shared by the views of several transitions, or None (the default):
+        each :class:`View` parses what it reads itself. A context whose pod objects are never
+        changed once rendered (the explorer's) may share them."""
+        return None
+
+    def event_dict(self, event: Any) -> Any:
+        """The event as an observation records it (its JSON mapping)."""
+        return event.to_dict() if hasattr(event, "to_dict") else event
 
     def published(self, state: PodState) -> dict[str, Any]:
         """The pod object of ``state``, rendered once (a small cache: the explorer asks for each
@@ -154,24 +189,24 @@ class Transition:
     """The published observations up to and including ``after`` (oldest first), when the caller kept
     them (the stateful test does); None: the window is ``before`` and ``after`` alone."""
 
-    @cached_property
+    @_once
     def pod(self) -> dict[str, Any]:
         """The pod object (Kubernetes JSON) of ``after``, rendered once."""
         return self.context.published(self.after)
 
-    @cached_property
+    @_once
     def view(self) -> View:
         """The :class:`View` of :attr:`window` the published invariants share."""
         # A spec update (SpecUpdated) is published in the pod's spec: judge by that one, not the manifest's.
         updated = bool(getattr(self.after, "spec_overrides", ()))
-        return View(self.window, None if updated else self.context.spec)
+        return View(self.window, None if updated else self.context.spec, self.context.shared_parse())
 
-    @cached_property
+    @_once
     def window(self) -> tuple[Observation, ...]:
         """What published invariants judge: ``history``, or the observations of ``before`` and ``after``."""
         if self.history is not None:
             return self.history
-        event = self.event.to_dict() if hasattr(self.event, "to_dict") else self.event
+        event = self.context.event_dict(self.event)
         after = Observation(self.pod, float(self.after.now), event)
         if self.before is None:
             return (after,)
@@ -733,8 +768,6 @@ def _active_regular(t: Transition) -> bool | None:
     "state",
 )
 def _phase_agrees(t: Transition) -> str | None:
-    from podfsm.oracle import pod_conditions, pod_phase
-
     pod = t.pod
     status = pod.get("status") or {}
     phase = status.get("phase")
@@ -808,8 +841,6 @@ def status_in_vocabulary(status: str) -> bool:
     "state",
 )
 def _kubectl_vocabulary(t: Transition) -> str | None:
-    from podfsm.oracle import kubectl_columns
-
     try:
         cols = kubectl_columns(t.pod, now=t.now)
     except PodFSMError as exc:
@@ -894,15 +925,34 @@ TIME_SLACK = 1.0
 def _parse_ts(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
+    if value in _TIMES:
+        return _TIMES[value]
+    t: datetime | None
     try:
-        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        return None
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
+        t = None
+    else:
+        t = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if len(_TIMES) >= _TIMES_MAX:
+        _TIMES.clear()
+    _TIMES[value] = t
+    return t
+
+
+# Timestamps parsed so far (a trace or an exploration shows few distinct ones): datetimes are
+# immutable, so one parse serves every reader. Emptied when it grows past its bound.
+_TIMES: dict[str, datetime | None] = {}
+_TIMES_MAX = 1 << 14
 
 
 def _map(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    # a dict first: isinstance with the Mapping ABC costs several times a type check
+    return value if type(value) is dict or isinstance(value, Mapping) else {}
+
+
+def _is_map(value: Any) -> bool:
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 class _Status:
@@ -946,14 +996,62 @@ class _Status:
         return code if isinstance(code, int) else None
 
 
+class SharedParse:
+    """What views derive from pod objects, shared by every :class:`View` that reads the same objects.
+
+    For a reader whose pod objects are never changed once made (the explorer's: a source state's
+    pod is the ``before`` of every event tried from it, and unchanged container statuses are shared
+    between pods). A pod object's table of container statuses and of conditions, and each container
+    status parsed, are then worked out once, found by the object's identity (the object is kept
+    alive beside its parse, so an identity is never reused while it is known). Both tables are
+    emptied when they grow past their bounds.
+    """
+
+    POD_LIMIT = 64
+    STATUS_LIMIT = 1 << 13
+
+    def __init__(self) -> None:
+        self._pods: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+        self._statuses: dict[int, tuple[Mapping[str, Any], _Status]] = {}
+
+    def memo(self, pod: Mapping[str, Any]) -> dict[str, Any]:
+        """The memo of the pod object ``pod`` (an empty dict the first time)."""
+        entry = self._pods.get(id(pod))
+        if entry is not None and entry[0] is pod:
+            return entry[1]
+        if len(self._pods) >= self.POD_LIMIT:
+            self._pods.clear()
+        memo: dict[str, Any] = {}
+        self._pods[id(pod)] = (pod, memo)
+        return memo
+
+    def status(self, raw: Mapping[str, Any]) -> _Status:
+        """The container status ``raw`` parsed."""
+        entry = self._statuses.get(id(raw))
+        if entry is not None and entry[0] is raw:
+            return entry[1]
+        if len(self._statuses) >= self.STATUS_LIMIT:
+            self._statuses.clear()
+        parsed = _Status(raw)
+        self._statuses[id(raw)] = (raw, parsed)
+        return parsed
+
+
 class View:
     """A window of published observations, with the helpers the predicates share.
 
     ``history[-1]`` is judged; the ones before it, oldest first, are what is known of the past
     (the explorer gives one, a trace or the stateful test all). Times are seconds since creation.
+    ``shared`` (optional) keeps what is parsed of each pod object for other views of the same
+    objects; the answers are the same without it.
     """
 
-    def __init__(self, history: Sequence[Observation], spec: PodSpecView | None = None) -> None:
+    def __init__(
+        self,
+        history: Sequence[Observation],
+        spec: PodSpecView | None = None,
+        shared: SharedParse | None = None,
+    ) -> None:
         if not history:
             raise ValueError("a history needs at least one observation")
         self.history = history
@@ -965,6 +1063,7 @@ class View:
         self._conditions: dict[int, dict[str, str]] = {}
         self._node_lost: bool | None = None
         self._statuses: dict[int, dict[str, _Status]] = {}
+        self._shared = shared
         meta = _map(self.pod.get("metadata"))
         self.created = _parse_ts(meta.get("creationTimestamp")) or _CREATED_DEFAULT
 
@@ -1016,24 +1115,41 @@ class View:
         key = id(o)
         got = self._statuses.get(key)
         if got is None:
-            got = {}
-            st = self.status(o)
-            for field_name in ("initContainerStatuses", "containerStatuses"):
-                for raw in st.get(field_name) or ():
-                    if isinstance(raw, Mapping) and isinstance(raw.get("name"), str):
-                        got[raw["name"]] = _Status(raw)
+            shared = self._shared
+            memo = None if shared is None else shared.memo(o.pod)
+            got = None if memo is None else memo.get("statuses")
+            if got is None:
+                parse = _Status if shared is None else shared.status
+                got = {}
+                st = self.status(o)
+                for field_name in ("initContainerStatuses", "containerStatuses"):
+                    for raw in st.get(field_name) or ():
+                        if _is_map(raw) and isinstance(raw.get("name"), str):
+                            got[raw["name"]] = parse(raw)
+                if memo is not None:
+                    memo["statuses"] = got
             self._statuses[key] = got
         return got
+
+    def parse_status(self, raw: Mapping[str, Any]) -> _Status:
+        """One container status, parsed (shared with other views when they share their parses)."""
+        return _Status(raw) if self._shared is None else self._shared.status(raw)
 
     def condition(self, ctype: str, obs: Observation | None = None) -> str:
         o = obs or self.last
         table = self._conditions.get(id(o))
         if table is None:
-            table = self._conditions[id(o)] = {
-                str(c.get("type")): str(c.get("status") or "")
-                for c in self.status(o).get("conditions") or ()
-                if isinstance(c, Mapping)
-            }
+            memo = None if self._shared is None else self._shared.memo(o.pod)
+            table = None if memo is None else memo.get("conditions")
+            if table is None:
+                table = {
+                    str(c.get("type")): str(c.get("status") or "")
+                    for c in self.status(o).get("conditions") or ()
+                    if _is_map(c)
+                }
+                if memo is not None:
+                    memo["conditions"] = table
+            self._conditions[id(o)] = table
         return table.get(ctype, "")
 
     def seconds(self, value: Any) -> float | None:
@@ -1238,7 +1354,7 @@ def _status_well_formed(v: View) -> str | None:
             seen.add(str(name))
             if names and name not in names:
                 return f"a status names {name!r}, which is not a container of the spec"
-            s = _Status(raw)
+            s = v.parse_status(raw)
             if "+" in s.kind:
                 return f"{name!r} has {s.kind.replace('+', ' and ')} set in its state at once"
             if not s.kind and _map(raw.get("state")):
@@ -1395,8 +1511,6 @@ def _probe_kill_possible(v: View, c: ContainerSpec) -> bool:
     "state",
 )
 def _phase_is_getphase(v: View) -> str | None:
-    from podfsm.oracle import pod_phase
-
     if v.node_lost() or v.spec is None:
         return None
     phase = v.phase()
@@ -1760,7 +1874,7 @@ def _image_of(pod: Mapping[str, Any], name: str) -> str | None:
     spec = pod.get("spec") or {}
     for key in ("initContainers", "containers"):
         for c in spec.get(key) or ():
-            if isinstance(c, Mapping) and c.get("name") == name:
+            if _is_map(c) and c.get("name") == name:
                 image = c.get("image")
                 return str(image) if image is not None else None
     return None

@@ -35,7 +35,7 @@ from typing import Any, Protocol
 from podfsm.errors import IllegalEvent
 from podfsm.model.pod import PodModel, PodState
 from podfsm.verifier.configurations import Bounds
-from podfsm.verifier.invariants import Context, Invariant, Transition, check
+from podfsm.verifier.invariants import Context, Invariant, SharedParse, Transition, check
 from podfsm.verifier.store import (
     Frontier,
     decode_state,
@@ -54,6 +54,7 @@ __all__ = [
     "ProcessBackend",
     "SourceRecord",
     "judge",
+    "judge_in_scope",
 ]
 
 ModelFactory = Callable[[Mapping[str, Any]], PodModel]
@@ -76,6 +77,25 @@ def judge(t: Transition, invariants: Sequence[Invariant]) -> Violations:
     return tuple((v.invariant, v.message) for v in check(t, invariants))
 
 
+def _direct(invariants: Sequence[Invariant]) -> bool:
+    """Whether every one of ``invariants`` decides by its predicate alone once its scope applies
+    (none overrides :meth:`Invariant.violation`)."""
+    return all(type(i).violation is Invariant.violation for i in invariants)
+
+
+def judge_in_scope(t: Transition, invariants: Sequence[Invariant]) -> Violations:
+    """:func:`judge` for invariants whose scope is known to apply to ``t`` and that decide by their
+    predicate alone (:func:`_direct`): the same pairs, in the same order, without asking each
+    invariant whether its scope applies. The partition judges ``state`` invariants on new states,
+    ``step`` ones on accepted transitions from a state and ``refusal`` ones on refused events."""
+    out: list[tuple[str, str]] = []
+    for inv in invariants:
+        message = inv.predicate(t)
+        if message is not None:
+            out.append((inv.name, message))
+    return tuple(out)
+
+
 class ExplorerContext(Context):
     """A :class:`Context` that keeps the last two pods it rendered, found by the state object's identity.
 
@@ -84,7 +104,36 @@ class ExplorerContext(Context):
     reuse). ``Context.published`` looks a state up by its hash, which walks the whole nested state
     every time; here a lookup is an ``is`` check. The pod is the object the renderer returned, so
     every invariant sees what it saw before.
+
+    Its pods are only read, so the views of its transitions share their parses
+    (:class:`~podfsm.verifier.invariants.SharedParse`: the source's pod is parsed once for every
+    event tried from it, an unchanged container status once for every pod that shows it), and an
+    event's JSON mapping is made once per event object (the catalogue's are the same objects
+    from every state).
     """
+
+    @classmethod
+    def of(cls, model: PodModel) -> ExplorerContext:
+        ctx = super().of(model)
+        assert isinstance(ctx, ExplorerContext)
+        object.__setattr__(ctx, "_parse", SharedParse())
+        object.__setattr__(ctx, "_events", {})
+        return ctx
+
+    def shared_parse(self) -> SharedParse:
+        parse: SharedParse = self.__dict__["_parse"]
+        return parse
+
+    def event_dict(self, event: Any) -> Any:
+        events: dict[int, tuple[Any, Any]] = self.__dict__["_events"]
+        entry = events.get(id(event))
+        if entry is not None and entry[0] is event:
+            return entry[1]
+        if len(events) >= 1024:
+            events.clear()
+        mapping = super().event_dict(event)
+        events[id(event)] = (event, mapping)
+        return mapping
 
     def published(self, state: PodState) -> dict[str, Any]:
         memo = self._rendered
@@ -143,6 +192,13 @@ class Partition:
         self.state_invs = tuple(i for i in job.invariants if i.scope == "state")
         self.step_invs = tuple(i for i in job.invariants if i.scope == "step")
         self.refusal_invs = tuple(i for i in job.invariants if i.scope == "refusal")
+        # each invariant is judged only where its scope applies: no need to ask it
+        self.judge: Callable[[Transition, Sequence[Invariant]], Violations] = (
+            judge_in_scope if _direct(job.invariants) else judge
+        )
+        # After the last event tried from a source, the model is left where that event took it:
+        # the next source's restore puts every field back (restore sets what differs, from any state).
+        self.restore_after_last = False
         self.visited: set[int] = set()
         self.current = Frontier(self._budget(), job.spill_dir)
         self.next = Frontier(self._budget(), job.spill_dir)
@@ -229,9 +285,12 @@ class Partition:
         n, me, visited, emitted, held = self.n, self.number, self.visited, self._emitted, self._held
         key = self.keys.key
         fingerprint = self.fingerprint
+        judge = self.judge
         transitions = refused = pruned = 0
         items: list[Item] = []
-        for code, ev in enumerate(self.catalogue.candidates(model)):
+        candidates = self.catalogue.candidates(model)
+        last = len(candidates) - 1 if not self.restore_after_last else -1
+        for code, ev in enumerate(candidates):
             try:
                 after = model.apply(ev)
             except IllegalEvent as exc:  # the model restored itself
@@ -260,13 +319,14 @@ class Partition:
                     emitted.add(fp)
                     held[index, code] = step  # its rendered pods and view serve the state invariants
                     items.append((code, stepped, fp))
-            model.restore(source)
+            if code != last:
+                model.restore(source)
         return (index, transitions, refused, pruned, items)
 
     def finish(self, new: Sequence[tuple[int, int]]) -> list[tuple[bytes, Violations]]:
         """For each new state (source number, candidate position) of the last ``expand``, in order:
         the state encoded and its state-invariant violations. Forgets the rest of that batch."""
-        held, invs = self._held, self.state_invs
+        held, invs, judge = self._held, self.state_invs, self.judge
         out: list[tuple[bytes, Violations]] = []
         for where in new:
             step = held[where]
