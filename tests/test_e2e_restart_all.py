@@ -233,8 +233,10 @@ def test_the_kill_is_two_seconds_without_the_pre_stop_hook() -> None:
 
 
 def test_nothing_killed_waits_for_the_resync() -> None:
-    """With no running container to kill, removing them raises no ContainerDied: the next sync is the
-    pod worker's resync, 60 s later (up to 90 s with its jitter; the model takes the earliest)."""
+    """With no running container to kill, removing them raises no ContainerDied (the kubelet ignores
+    ContainerRemoved): the next sync is the pod worker's resync, 60 s later (up to 90 s with its
+    jitter; the model takes the earliest). kubernetes/kubernetes#136966, after v1.35, describes this
+    wait in v1.35 and requeues at once instead."""
     run = Checked(pod("Never", source("main")))
     run(SCHED, start("main"), exit_("main", 42))
     assert run.condition()["status"] == "True"
