@@ -15,6 +15,9 @@ container. Every step below is also judged by every invariant.
 
 from __future__ import annotations
 
+import copy
+import io
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -26,7 +29,9 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 from hypothesis.stateful import invariant
 
+import podfsm
 from podfsm.cli import main
+from podfsm.conformance import trace as T
 from podfsm.errors import IllegalEvent, ManifestError
 from podfsm.model.kubelet_config import KubeletConfig
 from podfsm.model.pod import PodModel
@@ -537,3 +542,29 @@ def test_the_drawn_pods_carry_restart_all_rules(where: str) -> None:
             lambda p: _restart_all_on(p, where),
             settings=settings(max_examples=100, database=None, derandomize=True),
         )
+
+
+# -- check-trace on a recorded restart of all -------------------------------------------------------
+
+
+def _trace_verdict(pods: list[dict[str, Any]]) -> Any:
+    text = "".join(json.dumps(p) + "\n" for p in pods)
+    (verdict,) = T.check_trace(T.iter_trace(io.StringIO(text), "<test>")).verdicts()
+    return verdict
+
+
+def test_check_trace_explains_a_recorded_restart_of_all() -> None:
+    """`podfsm check-trace` judges a recorded pod with a RestartAllContainers rule as from a cluster
+    with the gate on (the API server accepts the action only then): the watch of the upstream docs'
+    run (Error, RestartingAllContainers with RESTARTS 2, Running) is a behaviour of the kubelet, and
+    one where the bystander is shown removed but not counted is not."""
+    script = [SCHED, start("trigger"), start("bystander"), wait(10), exit_("trigger", 42), wait(2)]
+    steps = podfsm.simulate(_GANG, [*script, start("trigger"), start("bystander")], kubelet_config=GATE_ON)
+    pods = [copy.deepcopy(s.pod) for s in steps]
+    verdict = _trace_verdict(pods)
+    assert verdict.ok, (verdict.findings, verdict.violation and verdict.violation.lines())
+    forged = copy.deepcopy(pods[:6])
+    for cs in forged[5]["status"]["containerStatuses"]:
+        if cs["name"] == "bystander":
+            cs["restartCount"] = 0
+    assert not _trace_verdict(forged).ok

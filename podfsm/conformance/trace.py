@@ -42,6 +42,7 @@ from datetime import datetime
 from typing import Any
 
 from podfsm.errors import IllegalEvent, PodFSMError
+from podfsm.model.kubelet_config import FEATURE_GATE_DEFAULTS, KubeletConfig, gates_shown_by
 from podfsm.model.machines import CONTAINER_MACHINE
 from podfsm.model.machines import container as ctm
 from podfsm.model.machines.container import ALIVE as _ALIVE
@@ -376,7 +377,9 @@ def check_snapshot(pod: Mapping[str, Any]) -> list[Finding]:
             )
         )
     try:
-        for f in lint(pod, phase=pod_phase(pod), conditions=pod_conditions(pod)):
+        gates = gates_shown_by(pod) or None  # a RestartAllContainers rule: the alpha gate was on
+        phase, conditions = pod_phase(pod, feature_gates=gates), pod_conditions(pod, feature_gates=gates)
+        for f in lint(pod, phase=phase, conditions=conditions):
             if getattr(f, "severity", "warning") != "warning":
                 continue  # the kubelet did write it (an evicted pod's Failed, ...)
             stopping = bool(status.get("reason") or (pod.get("metadata") or {}).get("deletionTimestamp"))
@@ -973,15 +976,18 @@ class PodChecker:
         self.policy = str(spec.get("restartPolicy") or "Always")
         # containers with a restartPolicy of their own (sidecars, ContainerRestartRules) may restart
         # under a pod-level Never: the search judges them, not the step rule
+        # (a RestartAllContainers rule restarts every container of the pod, whatever its policy)
+        restart_all = bool(gates_shown_by(manifest))
         self.restartable = frozenset(
             str(c.get("name"))
             for key in ("initContainers", "containers")
             for c in spec.get(key) or ()
-            if isinstance(c, dict) and c.get("restartPolicy")
+            if isinstance(c, dict) and (c.get("restartPolicy") or restart_all)
         )
         self.model: PodModel | None
         try:
-            self.model = PodModel(manifest, source=self.verdict.pod)
+            config = KubeletConfig(feature_gates={**FEATURE_GATE_DEFAULTS, **gates_shown_by(manifest)})
+            self.model = PodModel(manifest, source=self.verdict.pod, kubelet_config=config)
         except PodFSMError as exc:
             self.model = None
             self.verdict.findings.append(

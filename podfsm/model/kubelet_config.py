@@ -112,6 +112,25 @@ class KubeletConfig:
 DEFAULT_KUBELET_CONFIG = KubeletConfig()
 
 
+def gates_shown_by(pod: Mapping[str, Any]) -> dict[str, bool]:
+    """The feature gates a stored pod object shows were on (empty: nothing beyond v1.35's defaults).
+
+    A ``restartPolicyRules`` action ``RestartAllContainers`` passes the API server's validation
+    only with ``RestartAllContainersOnContainerExits`` (alpha, off by default), so a pod that
+    carries one comes from a cluster with the gate on. Used where podfsm judges a recorded pod
+    without its cluster's configuration (check-trace, the published invariants).
+    """
+    spec = pod.get("spec") if isinstance(pod, Mapping) else None
+    if not isinstance(spec, Mapping):
+        return {}
+    for key in ("initContainers", "containers"):
+        for c in spec.get(key) or ():
+            rules = c.get("restartPolicyRules") if isinstance(c, Mapping) else None
+            if any(isinstance(r, Mapping) and r.get("action") == "RestartAllContainers" for r in rules or ()):
+                return {"RestartAllContainersOnContainerExits": True}
+    return {}
+
+
 def parse_kubelet_config(obj: Any, source: str = "<kubelet-config>") -> KubeletConfig:
     """A :class:`KubeletConfig` from a KubeletConfiguration mapping; ManifestError naming the field."""
     if obj is None:

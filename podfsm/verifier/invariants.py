@@ -48,7 +48,6 @@ from podfsm.model.pod import RESYNC_AFTER_ERROR, published_state, requeue_delay,
 from podfsm.oracle import kubectl_columns, pod_conditions, pod_phase
 from podfsm.vocab import (
     ConditionType,
-    FeatureGate,
     Phase,
     PodReason,
     ProbeKind,
@@ -1083,11 +1082,11 @@ class View:
 
     @property
     def feature_gates(self) -> dict[str, bool] | None:
-        """The gates the object itself shows were on: a ``RestartAllContainers`` rule passes the API
-        server's validation only with ``RestartAllContainersOnContainerExits`` (None: v1.35's defaults)."""
-        if any(r.action == RuleAction.RESTART_ALL_CONTAINERS for c in self.containers() for r in c.rules):
-            return {FeatureGate.RESTART_ALL_CONTAINERS_ON_CONTAINER_EXITS.value: True}
-        return None
+        """The gates the object itself shows were on (:func:`~podfsm.model.kubelet_config.gates_shown_by`;
+        None: v1.35's defaults)."""
+        from podfsm.model.kubelet_config import gates_shown_by
+
+        return gates_shown_by(self.pod) or None
 
     def containers(self) -> tuple[ContainerSpec, ...]:
         if self._containers is None:
