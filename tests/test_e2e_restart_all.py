@@ -568,3 +568,18 @@ def test_check_trace_explains_a_recorded_restart_of_all() -> None:
         if cs["name"] == "bystander":
             cs["restartCount"] = 0
     assert not _trace_verdict(forged).ok
+
+
+def test_status_takes_the_gate_the_object_shows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`podfsm status` computes getPhase and the conditions of a pod with a RestartAllContainers rule
+    with the alpha gate on (the object shows it was): the removed containers are restartable, so the
+    kubelet's Running is what getPhase gives, with no lint; without the gate it would say Failed."""
+    script = [SCHED, start("trigger"), start("bystander"), exit_("trigger", 42), wait(2)]
+    removed = podfsm.simulate(_GANG, script, kubelet_config=GATE_ON)[-1].pod
+    assert pod_phase(removed) == "Failed"
+    path = tmp_path / "pods.json"
+    path.write_text(json.dumps(removed))
+    assert main(["status", "-o", "json", str(path)]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)
+    assert (entry["phase"], entry["computedPhase"], entry["lint"]) == ("Running", "Running", [])
+    assert entry["status"] == "RestartingAllContainers"

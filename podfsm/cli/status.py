@@ -40,6 +40,7 @@ from podfsm._io import escape_control
 from podfsm.cli import EXIT_CHECK_FAILED, EXIT_OK
 from podfsm.cli._text import plural
 from podfsm.errors import InvalidPod, PodFSMError
+from podfsm.model.kubelet_config import gates_shown_by
 from podfsm.oracle import kubectl_columns, kubectl_wide_columns, pod_conditions, pod_phase
 from podfsm.oracle.conditions import KUBELET_CONDITIONS, Condition
 from podfsm.streaming import PodStream
@@ -163,12 +164,13 @@ def lint(
     status = pod.get("status") or {}
     findings: list[Finding] = []
     recorded = status.get("phase") or ""
-    computed = pod_phase(pod) if phase is None else phase
+    gates = gates_shown_by(pod) or None  # a RestartAllContainers rule: the alpha gate was on
+    computed = pod_phase(pod, feature_gates=gates) if phase is None else phase
     if recorded:
         findings.extend(_phase_findings(pod, recorded, computed, str(status.get("reason") or "")))
     recorded_conditions = status.get("conditions") or ()
     if recorded_conditions:
-        kubelet = conditions if conditions is not None else pod_conditions(pod)
+        kubelet = conditions if conditions is not None else pod_conditions(pod, feature_gates=gates)
         for i, c in enumerate(recorded_conditions):
             ctype = c.get("type")
             if ctype not in KUBELET_CONDITIONS or ctype not in kubelet:
@@ -206,7 +208,7 @@ def _phase_findings(pod: Mapping[str, Any], recorded: str, computed: str, reason
             )
         ]
     if recorded in TERMINAL_PHASES:
-        terminal = pod_phase(pod, pod_is_terminal=True)
+        terminal = pod_phase(pod, pod_is_terminal=True, feature_gates=gates_shown_by(pod) or None)
         if terminal != recorded:
             return [
                 Finding(
@@ -318,8 +320,9 @@ class _Printer:
     def _one(self, pod: dict[str, Any]) -> None:
         namespace, name = _name(pod)
         if self.output in ("json", "yaml"):
-            computed = pod_phase(pod)
-            conditions = pod_conditions(pod)
+            gates = gates_shown_by(pod) or None  # the object shows the alpha gate was on
+            computed = pod_phase(pod, feature_gates=gates)
+            conditions = pod_conditions(pod, feature_gates=gates)
             found = lint(pod, phase=computed, conditions=conditions)
             columns = kubectl_columns(pod, now=self.now)
             entry = {
