@@ -619,6 +619,26 @@ STATUS_CATALOGUE: tuple[StatusValue, ...] = (
             StatusExample(
                 "CreateContainerConfigError", "web", (_SCHED, _ev("ContainerCreateFailed", "app"), _wait(10))
             ),
+            # the kubelet's status after a restart of all containers (alpha gate; world-events.md)
+            StatusExample(
+                "RestartingAllContainers",
+                "web",
+                given={
+                    "status": {
+                        "phase": "Running",
+                        "containerStatuses": [
+                            {
+                                "name": "app",
+                                "state": {"waiting": {"reason": "RestartingAllContainers"}},
+                                "lastState": {
+                                    "terminated": {"exitCode": 137, "reason": "RestartingAllContainers"}
+                                },
+                                "restartCount": 1,
+                            }
+                        ],
+                    }
+                },
+            ),
         ),
     ),
     StatusValue(
