@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from podfsm.errors import DefinitionError
-from podfsm.model.spec import ContainerSpec
+from podfsm.model.spec import ContainerSpec, RestartRule
 from podfsm.vocab import ContainerRole, RestartPolicy, RuleAction
 
 
@@ -127,17 +127,24 @@ def ending_of(exit_code: int, probe_kill: bool) -> Ending:
     return Ending.EXIT_ZERO if exit_code == 0 else Ending.EXIT_NONZERO
 
 
+def first_matching_rule(container: ContainerSpec, exit_code: int) -> RestartRule | None:
+    """The first ``restartPolicyRules`` entry whose exit codes match ``exit_code``, or None.
+
+    Rules count only for a container with its own ``restartPolicy``
+    (``pkg/api/v1/pod/util.go``, ``findMatchingContainerRestartRule``).
+    """
+    if container.restart_policy is None:
+        return None
+    return next((rule for rule in container.rules if rule.matches(exit_code)), None)
+
+
 def matching_rule_restarts(container: ContainerSpec, exit_code: int) -> bool:
     """Whether the first ``restartPolicyRules`` entry matching ``exit_code`` asks for a restart.
 
     Only consulted for containers with their own ``restartPolicy`` (``ContainerShouldRestart``).
     """
-    if container.restart_policy is None:
-        return False
-    for rule in container.rules:
-        if rule.matches(exit_code):
-            return rule.action in (RuleAction.RESTART, RuleAction.RESTART_ALL_CONTAINERS)
-    return False
+    rule = first_matching_rule(container, exit_code)
+    return rule is not None and rule.action in (RuleAction.RESTART, RuleAction.RESTART_ALL_CONTAINERS)
 
 
 def restarts_all_containers(container: ContainerSpec, exit_code: int) -> bool:
@@ -147,12 +154,8 @@ def restarts_all_containers(container: ContainerSpec, exit_code: int) -> bool:
     ``RestartAllContainersOnContainerExits``) asks this of every exited container; a ``Restart``
     rule that matches first shadows a later ``RestartAllContainers`` one.
     """
-    if container.restart_policy is None:
-        return False
-    for rule in container.rules:
-        if rule.matches(exit_code):
-            return rule.action == RuleAction.RESTART_ALL_CONTAINERS
-    return False
+    rule = first_matching_rule(container, exit_code)
+    return rule is not None and rule.action == RuleAction.RESTART_ALL_CONTAINERS
 
 
 def has_restart_all_rule(container: ContainerSpec) -> bool:
