@@ -125,9 +125,10 @@ class _EngineGraph(_transitions_graphviz.Graph):
         machine: Any = self.machine
         custom: Any = self.custom_styles
         edge_styles = machine.style_attributes.get("edge", {})
+        width: int = getattr(machine, "podfsm_label_width", LABEL_WIDTH)
         for (src, dest), lines in grouped.items():
             style = custom["edge"][src][dest]
-            label = "".join(wrap_label(line) for line in lines)
+            label = "".join(wrap_label(line, width) for line in lines)
             container.edge(src, dest, label=label, **edge_styles.get(style, {}))
 
 
@@ -249,6 +250,7 @@ def machine_graph(
     edge_styles: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
     comment: str = "",
     rankdir: str = "TB",
+    label_width: int = LABEL_WIDTH,
 ) -> Any:
     """The ``graphviz.Digraph`` that ``transitions`` draws for ``defn``.
 
@@ -257,6 +259,7 @@ def machine_graph(
     arrow, terminal states a double border. ``node_styles`` / ``edge_styles`` add Graphviz
     attributes to single nodes and edges (used by :func:`draw_run`). ``rankdir`` is Graphviz's
     direction: ``TB`` (top to bottom, the default: narrow enough for a page) or ``LR``.
+    ``label_width`` is the characters per edge-label line before it wraps (:func:`wrap_label`).
     """
     defn = _plain(defn)
     canvas = _Canvas()
@@ -279,6 +282,7 @@ def machine_graph(
     for name, text in (labels or {}).items():
         machine.get_state(name).label = text
     machine.podfsm_clusters = dict(clusters or {})
+    machine.podfsm_label_width = label_width
     machine.auto_transitions_markup = False  # marks the markup for rebuilding with the labels above
     graph = machine.model_graphs[id(canvas)]
     graph.reset_styling()
@@ -768,7 +772,8 @@ def _conditions_graph() -> Any:
             # the state's doc says what makes the condition True or False, wrapped to stay narrow
             text = s.doc if s.name != plain.initial else ""
             lines = textwrap.wrap(text, 30, break_long_words=False, break_on_hyphens=False)
-            labels[pre(s.name)] = r"\n".join([s.name, *lines])
+            # every line left-justified, as transitions ends the last one (``\l``)
+            labels[pre(s.name)] = r"\l".join([s.name, *lines])
         initials.append(pre(plain.initial))
         for r in plain.rows:
             rows.append(replace(r, source=tuple(pre(s) for s in r.sources), dest=pre(r.dest)))
@@ -789,6 +794,8 @@ def _conditions_graph() -> Any:
         initials=initials,
         comment=f"conditions: {GENERATED_NOTE}",
         rankdir="LR",
+        # one line per edge: a wrapped label at a box's top edge runs into the box's title
+        label_width=40,
     )
 
 
