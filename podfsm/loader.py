@@ -436,6 +436,13 @@ def _pod_problem(obj: object) -> tuple[Path, str] | None:
     kind = obj.get("kind")
     if kind is not None and kind != "Pod":
         return ("kind",), f"{kind!r} is not Pod: podfsm loads Pods, Lists of Pods and watch events"
+    if kind is None and "spec" not in obj and isinstance(obj.get("pod"), dict) and "steps" in obj:
+        name = obj.get("name")
+        run = f"podfsm examples {name}" if isinstance(name, str) and name else "podfsm examples NAME"
+        return (), (
+            f"a podfsm example scenario (a pod and its steps), not a Pod: run it with `{run}`, "
+            "or give the manifest under its `pod:` key alone"
+        )
     for key in ("metadata", "status"):
         value = obj.get(key)
         if value is not None and not isinstance(value, dict):

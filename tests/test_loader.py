@@ -177,6 +177,16 @@ def test_a_pod_without_spec(tmp_path: Path) -> None:
     assert error_of(path) == f"{path}: line 1, spec: a Pod needs a spec with at least one container"
 
 
+def test_an_example_scenario_is_not_taken_for_a_pod() -> None:
+    """A newcomer's first try: ``podfsm check --exhaustive podfsm/examples/NAME.yaml``. The file holds a
+    pod and its steps; the message says what it is and how to run it, not that a spec is missing."""
+    path = str(Path(podfsm.__file__).parent / "examples" / "crash-loop-backoff.yaml")
+    assert error_of(path) == (
+        f"{path}: line 2: a podfsm example scenario (a pod and its steps), not a Pod: run it with "
+        "`podfsm examples crash-loop-backoff`, or give the manifest under its `pod:` key alone"
+    )
+
+
 def test_a_pod_without_containers_in_a_list(tmp_path: Path) -> None:
     d = json.loads((DATA / "load_list.json").read_text())
     d["items"][1]["spec"]["containers"] = []
