@@ -186,10 +186,11 @@ def test_row_coverage_is_pinned() -> None:
     manifest = json.loads((V.bundled_vectors() / "manifest.json").read_text())
     uncovered = {t: rows for t, rows in manifest["coverage"].items() if rows}
     assert uncovered == {
-        # PreStopHookCompleted (Killing -> Killing): no vector pod has an exec or HTTP preStop hook;
-        # remove (-> Waiting) and every AllContainersRestarting row need the alpha gate
-        # RestartAllContainersOnContainerExits, and vectors run with v1.35's default gates
-        "container-state": ["container-state:4", "container-state:17"],
+        # PreStopHookCompleted (Running -> Running for a sidecar waiting for its turn, and Killing ->
+        # Killing): no vector pod has an exec or HTTP preStop hook; remove (-> Waiting) and every
+        # AllContainersRestarting row need the alpha gate RestartAllContainersOnContainerExits, and
+        # vectors run with v1.35's default gates
+        "container-state": ["container-state:4", "container-state:5", "container-state:18"],
         "conditions-PodReadyToStartContainers": ["conditions-PodReadyToStartContainers:1"],
         "conditions-Ready": ["conditions-Ready:0"],
         "conditions-ContainersReady": ["conditions-ContainersReady:0"],
@@ -199,8 +200,9 @@ def test_row_coverage_is_pinned() -> None:
     rows = V.all_rows()
     # issue 13 added Waiting -> Terminated (ContainerStartFailed), Running -> Pending (the init
     # containers run again in a new sandbox after NodeRebooted / SandboxLost), then the three
-    # hook-progress rows; RestartAllContainers the container's remove row and the four of its condition
-    assert sum(len(r) for r in rows.values()) == 71
+    # hook-progress rows; RestartAllContainers the container's remove row and the four of its condition;
+    # a sidecar's preStop hook, begun at the pod's kill, its PreStopHookCompleted while it waits
+    assert sum(len(r) for r in rows.values()) == 72
 
 
 def test_a_wrong_simulation_answer_names_the_step_and_field() -> None:

@@ -778,10 +778,12 @@ def test_sidecars_with_endless_pre_stop_hooks_are_killed_together() -> None:
 
 def test_sidecar_pre_stop_hooks_run_together_and_sidecars_stop_in_reverse_order() -> None:
     """ "the restartable init containers have multiple PreStop hooks" / "should call sidecar
-    container PreStop hook simultaneously": when regular-1 exits the pod is killed; the sidecars'
-    hooks (1 s) run meanwhile, invisible in the API (every sidecar still shows running), and the
-    stop signals come in reverse order (waitForTurn): restartable-init-3 first, then -2, then -1,
-    each exiting 0, Completed; the pod is Succeeded. (The hooks' own start times are in the
+    container PreStop hook simultaneously": when regular-1 exits the pod is killed, and
+    killContainer runs every sidecar's preStop hook at once, before waitForTurn
+    (kuberuntime_container.go): the three hooks (1 s) run together, invisible in the API (every
+    sidecar still shows running). Only then come the stop signals, in reverse order:
+    restartable-init-3 first, then -2, then -1, each exiting 0, Completed, all within the second
+    after the hooks ended; the pod is Succeeded. (The hooks' own start times are in the
     containers' logs, which podfsm does not model.)"""
     short = {"lifecycle": {"preStop": {"exec": {"command": ["sh", "-c", "sleep 1"]}}}}
     m = run(_three_sidecars(s1=short, s2=short, s3=short), SCHED)
@@ -789,13 +791,47 @@ def test_sidecar_pre_stop_hooks_run_together_and_sidecars_stop_in_reverse_order(
     m.apply(wait(5))
     m.apply(exit_("regular-1", 0))
     assert [m.by_name[f"restartable-init-{i}"].state for i in (1, 2, 3)] == ["Running", "Running", "Killing"]
+    assert all(state_of(m, f"restartable-init-{i}") == "running" for i in (1, 2, 3))
+    m.apply(wait(1))
+    # the hooks of all three end together; -1 and -2 keep running until their turn
+    for i in (1, 2, 3):
+        m.apply({"type": "PreStopHookCompleted", "container": f"restartable-init-{i}"})
+    assert [m.by_name[f"restartable-init-{i}"].state for i in (1, 2)] == ["Running", "Running"]
     for i in (3, 2, 1):
-        m.apply(wait(1))
+        # its turn: the hook is over, so the stop signal comes at once (no second hook)
+        assert m.by_name[f"restartable-init-{i}"].state == "Killing"
+        assert m.by_name[f"restartable-init-{i}"].pre_stop is None
         m.apply(exit_(f"restartable-init-{i}", 0))
     for i in (1, 2, 3):
         t = status_of(m, f"restartable-init-{i}")["state"]["terminated"]
-        assert (t["exitCode"], t["reason"]) == (0, "Completed")
+        assert (t["exitCode"], t["reason"], t["finishedAt"]) == (0, "Completed", "2026-01-01T00:00:06Z")
     assert m.phase == "Succeeded"
+
+
+def test_a_sidecar_sleep_hook_runs_from_the_pod_kill_not_from_its_turn() -> None:
+    """kuberuntime_container.go:killContainer: the preStop hook, then waitForTurn. A sidecar with a
+    10 s sleep hook behind a regular container that takes 4 s to stop, in a pod with a 12 s grace
+    period: its hook began with the pod's kill, so its stop signal comes 10 s after the kill (not
+    4 + 10 s), and SIGKILL 2 s later (the grace left, at least 2 s), at 12 s, not 14 s."""
+    sleepy = {"lifecycle": {"preStop": {"sleep": {"seconds": 10}}}}
+    short = pod("Always", c("app"), inits=(side("proxy", **sleepy),), terminationGracePeriodSeconds=12)
+    m = run(short, SCHED, start("proxy"), start("app"))
+    m.apply({"type": "DeletionRequested"})
+    m.apply(wait(4))
+    m.apply(exit_("app", 0))
+    assert m.by_name["proxy"].state == "Killing"
+    assert m.by_name["proxy"].kill_deadline == 12.0  # the hook ends at 10 s, SIGKILL at 10 + max(12 - 10, 2)
+    m.apply(wait(8))
+    assert status_of(m, "proxy")["state"]["terminated"]["exitCode"] == 137
+    # a sidecar whose sleep hook ended before its turn gets the signal at once, the grace left
+    m2 = run(pod("Always", c("app"), inits=(side("proxy", **sleepy),)), SCHED, start("proxy"), start("app"))
+    m2.apply({"type": "DeletionRequested"})
+    m2.apply(wait(25))
+    m2.apply(exit_("app", 0))
+    assert m2.by_name["proxy"].kill_deadline == 30.0  # 25 + max(30 - 25, 2)
+    m2.apply(wait(4))
+    m2.apply(exit_("proxy", 0))
+    assert m2.gone
 
 
 def test_deletion_during_initialization_does_not_wait_for_sidecars() -> None:

@@ -27,7 +27,6 @@ import yaml
 from hypothesis import HealthCheck, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
-from hypothesis.stateful import invariant
 
 import podfsm
 from podfsm.cli import main
@@ -39,7 +38,7 @@ from podfsm.oracle import kubectl_columns, pod_phase
 from podfsm.verifier.configurations import Bounds
 from podfsm.verifier.explorer import explore
 from podfsm.verifier.invariants import Context, Transition, check
-from podfsm.verifier.stateful import InvariantViolated, PodLifecycleMachine
+from podfsm.verifier.stateful import PodLifecycleMachine
 from podfsm.verifier.strategies import pod_specs
 from tests.scenario_dsl import SCHED, c, condition, delete, exit_, pod, start, status_of, wait
 
@@ -490,17 +489,6 @@ class _GatedLives(PodLifecycleMachine):
 
     def model_for(self, pod: Mapping[str, Any]) -> PodModel:
         return PodModel(pod, kubelet_config=GATE_ON)
-
-    @invariant()
-    def invariants_hold(self) -> None:
-        if self.last is None:
-            return
-        found = check(self.last)
-        if found:
-            events = list(self.script)
-            if self.last.refused is not None and self.refused_event is not None:
-                events.append(self.refused_event)
-            raise InvariantViolated(self.pod, events, found[0], model_factory=self.model_for)
 
 
 TestGatedLives = _GatedLives.TestCase

@@ -656,11 +656,58 @@ def test_the_restart_obligation_waits_for_a_running_post_start_hook_and_a_new_sa
     hook = [*ran, {"type": "ContainerStarted", "container": "side", "postStartRunning": True}]
     assert judged(hook, "web") is None
     assert judged([*hook, {"type": "PostStartHookSucceeded", "container": "side"}], "web") is not None
+    # the restart's hook failed: startContainer kills that instance (FailedPostStartHook) before it
+    # returns, the API still shows the exit before, and no start is owed until the kill ends (found
+    # by the gated stateful test with a hooked regular container)
+    hooked_web = {**manifest["spec"]["containers"][0], "lifecycle": hooked["lifecycle"]}
+    web_hook = {**manifest, "spec": {"initContainers": [sidecar], "containers": [hooked_web]}}
+    web_ran = [ev("Scheduled"), ev("ContainerStarted", "side"), ev("ContainerStarted", "web")]
+    failed = [*web_ran, ev("ContainerExited", "web", 1), {"type": "PostStartHookFailed", "container": "web"}]
+    assert judged(failed[:-1], "web", web_hook) is not None  # the restart at once is owed
+    assert judged(failed, "web", web_hook) is None
+    assert judged([*failed, ev("ContainerExited", "web", 137)], "web", web_hook) is None  # its back-off
     # a node reboot: web's turn comes once the sidecar started again
     plain = {**manifest, "spec": {**manifest["spec"], "initContainers": [sidecar]}}
     rebooted = [*ran[:3], {"type": "NodeRebooted"}]
     assert judged(rebooted, "web", plain) is None
     assert judged([*rebooted, ev("ContainerStarted", "side")], "web", plain) is not None
+
+
+def test_the_restart_obligation_ends_where_a_never_pod_gets_no_new_sandbox() -> None:
+    """kuberuntime_manager.go:computePodActions: on PodSandboxChanged with an attempt after the first,
+    ``shouldRestartOnFailure`` reads the pod's restartPolicy only (kubernetes/kubernetes#118321); a
+    pod-level Never pod whose containers were created gets no new sandbox, so a container with its
+    own ``restartPolicy: Always`` is not started again after a node reboot (the gated stateful
+    test's finding). Before the reboot the same container's restart is owed; under a pod-level
+    Always it is owed after the reboot too. computePodActions returns before doBackOff there, so no
+    CrashLoopBackOff is owed either."""
+    inv = get("restart-obligation")
+    assert inv.judge is not None
+    own_always = pod("Never", restartPolicy="Always")
+    ran = [*START, ev("ContainerExited", "app-0", 1)]
+
+    def refused_start(manifest: dict[str, Any], script: list[dict[str, Any]]) -> str | None:
+        history = published(manifest, script)
+        attempt = Observation(history[-1].pod, history[-1].time, ev("ContainerStarted", "app-0"))
+        assert inv.judge is not None
+        return inv.judge(View([*history, attempt]))
+
+    # its own Always restarts it after an exit in the running sandbox
+    assert refused_start(own_always, ran) is not None
+    rebooted = [*START, ev("NodeRebooted"), ev("TimePassed", seconds=30)]
+    assert refused_start(own_always, rebooted) is None
+    # the model refuses that start too, naming the sandbox
+    m = PodModel(own_always)
+    for e in rebooted:
+        m.apply(parse_event(e))
+    with pytest.raises(IllegalEvent, match="no new one"):
+        m.apply(parse_event(ev("ContainerStarted", "app-0")))
+    # a pod-level Always pod gets its new sandbox: the restart is owed
+    assert refused_start(pod("Always"), rebooted) is not None
+    # nor is CrashLoopBackOff owed after a restart under its own policy, then a lost sandbox
+    # (crash-loop-back-off-timing; the main stateful test's finding)
+    lost = [*ran, ev("ContainerStarted", "app-0"), ev("SandboxLost"), ev("TimePassed", seconds=30)]
+    assert check_history(published(own_always, lost)) == []
 
 
 def test_an_active_deadline_set_by_an_update_counts_from_the_update() -> None:
@@ -808,6 +855,35 @@ def test_a_kill_before_the_grace_period_is_a_violation() -> None:
         "terminated": {"exitCode": 137, "reason": "Error", "finishedAt": "2026-01-01T00:00:00Z"}
     }
     found = check_history([*history[:-1], Observation(theirs, history[-1].time, history[-1].event)])
+    assert "termination-ordering" in names_of(found)
+
+
+def test_an_exit_hidden_by_a_new_image_is_not_a_kill_at_the_deletion() -> None:
+    """computePodActions ("definition changed") kills a container whose image was updated and starts
+    the new one in one sync; the API shows the old instance running until the new one is seen. A
+    deletion before that publishes the killed instance's exit (ShouldContainerBeRestarted is false
+    with a deletionTimestamp): termination-ordering knows the exit may predate the deletion when the
+    pod's spec names another image than the shown instance (the main stateful test's finding)."""
+    updated = [
+        *START,
+        {"type": "SpecUpdated", "container": "app-0", "image": "busybox:2"},
+        ev("ContainerExited", "app-0", 0),
+    ]
+    history = published(pod(), [*updated, ev("DeletionRequested")])
+    assert history[-2].pod["status"]["containerStatuses"][0]["state"].keys() == {"running"}
+    assert history[-1].pod["status"]["containerStatuses"][0]["state"].keys() == {"terminated"}
+    assert check_history(history) == []
+    # the same jump with the spec's image unchanged is a kill before the grace period
+    same = copy.deepcopy(history[-1].pod)
+    same["spec"]["containers"][0]["image"] = history[-2].pod["status"]["containerStatuses"][0]["image"]
+    before = copy.deepcopy(history[-2].pod)
+    before["spec"]["containers"][0]["image"] = same["spec"]["containers"][0]["image"]
+    found = check_history(
+        [
+            Observation(before, history[-2].time, None),
+            Observation(same, history[-1].time, history[-1].event),
+        ]
+    )
     assert "termination-ordering" in names_of(found)
 
 

@@ -357,6 +357,24 @@ def test_eviction_fails_the_pod_with_reason_and_disruption_target() -> None:
     assert status_of(m, "app")["state"]["terminated"]["exitCode"] == 137
 
 
+def test_an_eviction_during_a_deletion_still_ends_the_pod_evicted() -> None:
+    """pod_workers.go UpdatePod: a kill request for a pod already terminating appends its status
+    function to ``statusPostTerminating``, and the worker applies the last one on each termination
+    attempt; status_manager.go mergePodStatus holds the terminal phase, reason and DisruptionTarget
+    back while containers could run. So an eviction during a deletion shows nothing at first (the
+    kill in progress keeps its grace: see ``_stop_pod``), and the pod ends Failed, reason Evicted,
+    DisruptionTarget TerminationByKubelet, once its container stopped."""
+    m = run(pod(), SCHED, start("app"), {"type": "DeletionRequested"}, wait(5), {"type": "Evicted"})
+    st = m.render()["status"]
+    assert st["phase"] == "Running" and "reason" not in st and condition(m, "DisruptionTarget") == {}
+    m.apply(exit_("app", 0))  # the app stops within the deletion's grace period
+    # the last status written before the API server removes the object (gone: deletion finished)
+    assert m.gone
+    st = m.render()["status"]
+    assert (st["phase"], st["reason"]) == ("Failed", "Evicted")
+    assert condition(m, "DisruptionTarget")["reason"] == "TerminationByKubelet"
+
+
 def test_an_eviction_with_no_grace_still_gets_one_second() -> None:
     """pod_workers.go calculateEffectiveGracePeriod: "no matter what, we always supply a grace period
     of 1". An eviction asking for 0 s kills with 1 s: the app's stop signal gets killContainer's 2 s,

@@ -117,6 +117,32 @@ def test_a_failing_post_start_hook_is_never_published_running() -> None:
     assert status_of(m, "app")["restartCount"] == 1
 
 
+def test_a_post_start_hook_kill_blocks_the_pod_worker_until_that_instance_exited() -> None:
+    """kuberuntime_container.go startContainer kills the instance whose postStart hook failed before
+    it returns; pod_workers.go queues every update until SyncPod returns. So while that kill runs no
+    status is generated (a readiness result of another container changes only its ``ready``) and
+    no other container is restarted; a pod kill that then cuts it short shows the instance, counted
+    (SyncTerminatingPod's status from the runtime). Found by the stateful test: the second instance
+    was published as running with the first one's restartCount."""
+    web = c("web", lifecycle={"postStart": {"exec": {"command": ["true"]}}})
+    app = c("app", readinessProbe=probe())
+    m = run(pod("Always", app, web), SCHED, start("app"), {"type": "PostStartHookFailed", "container": "web"})
+    m.apply(exit_("web", 1))  # the first instance is killed: its exit is published, the hook's error cached
+    shown = status_of(m, "web")
+    assert shown["state"]["waiting"]["reason"] == "PostStartHookError" and shown["restartCount"] == 0
+    m.apply({"type": "PostStartHookFailed", "container": "web"})  # the restart's hook fails too
+    m.apply(result("app", "readiness", True))
+    assert status_of(m, "web") == shown  # nothing of web is generated while its kill runs
+    assert status_of(m, "app")["ready"] is True
+    m.apply(exit_("app", 1))
+    with pytest.raises(IllegalEvent):
+        m.apply(start("app"))  # SyncPod is still inside web's start: no restart yet
+    m.apply({"type": "Evicted"})
+    cs = status_of(m, "web")
+    assert "running" in cs["state"] and cs["restartCount"] == 1
+    assert cs["lastState"]["terminated"]["exitCode"] == 1
+
+
 def test_a_failing_post_start_hook_under_never_fails_the_pod() -> None:
     """startContainer + ShouldContainerBeRestarted: not restarted, the cache is not shown; getPhase."""
     m = run(pod("Never", HOOKED), SCHED, {"type": "PostStartHookFailed", "container": "app"})

@@ -257,6 +257,12 @@ _POD_SCALAR_FIELDS: tuple[str, ...] = tuple(
 )
 
 
+# the runtime's reports of a start attempt: none comes without a sandbox to start in
+_START_TRIGGERS = frozenset(
+    {"ContainerStarted", "ContainerCreateFailed", "ContainerStartFailed", "ImagePullFailed"}
+)
+
+
 @dataclass
 class PhaseInputs:
     """getPhase's counters over the model's containers (``pkg/kubelet/kubelet_pods.go``)."""
@@ -678,6 +684,9 @@ class PodModel:
         except MachineError:
             if self.restarting_all and rec.state not in ctm.ALIVE:
                 raise self._illegal(ev, self.why_not_startable(rec) or "", rec) from None
+            if self.sandbox_refused and trigger in _START_TRIGGERS and rec.state not in ctm.ALIVE:
+                # the container's own policy would restart it, but no sandbox will hold it
+                raise self._illegal(ev, self.why_not_startable(rec) or "", rec) from None
             legal = tuple(
                 dict.fromkeys(
                     r.trigger for r in CONTAINER_MACHINE.rows_from(rec.state) if r.trigger[0].isupper()
@@ -764,7 +773,9 @@ class PodModel:
 
     def _on_PreStopHookCompleted(self, ev: PreStopHookCompleted) -> None:
         """An exec or HTTP preStop hook ended: the stop signal now, SIGKILL after the grace period
-        less the hook's whole seconds, at least 2 s (``killContainer``, ``executePreStopHook``)."""
+        less the hook's whole seconds, at least 2 s (``killContainer``, ``executePreStopHook``).
+        A sidecar's hook begins at the pod's kill; one that ends before the sidecar's turn leaves
+        it running until then (``waitForTurn``)."""
         self._require_kubelet(ev)
         rec = self._record(ev)
         if not rec.spec.pre_stop or rec.spec.pre_stop_sleep is not None:
@@ -774,7 +785,7 @@ class PodModel:
                 + (" (a sleep hook takes its seconds)" if rec.spec.pre_stop else ""),
                 rec,
             )
-        if rec.state != ctm.KILLING or rec.pre_stop is None:
+        if rec.state not in (ctm.KILLING, ctm.RUNNING) or rec.pre_stop is None:
             raise self._illegal(ev, "no preStop hook of it is running", rec)
         begun, grace = rec.pre_stop
         if self.now >= begun + grace:
@@ -785,6 +796,8 @@ class PodModel:
             )
         self._fire_world(ev, rec, "PreStopHookCompleted")
         rec.pre_stop = None
+        if rec.state == ctm.RUNNING:
+            return  # a sidecar whose hook began at the pod's kill: it now waits for its turn
         took = math.floor(self.now - begun)  # executePreStopHook: whole seconds
         rec.kill_deadline = self.now + max(grace - took, MIN_GRACE_SECONDS)
 
@@ -1033,6 +1046,11 @@ class PodModel:
             if any(r.state == ctm.KILLING and r.kill_cause == KILL_RESTART_ALL for r in self.records):
                 return  # the SyncPod that kills them is still under way: the pod worker waits for it
             self._restart_all_cleaned_up()  # judges each container by the status published before
+            return
+        if any(r.state == ctm.KILLING and r.kill_cause == KILL_POST_START for r in self.records):
+            # startContainer is killing the instance whose postStart hook failed: the SyncPod that
+            # started it has not returned, so no new sync generates a status or acts (the pod
+            # worker queues the updates); the next one runs when that instance exited
             return
         for rec in self.records:
             rec.waiting_reason, rec.waiting_message = rec.cache_reason, rec.cache_message
@@ -1403,8 +1421,21 @@ class PodModel:
             ):
                 deadline = self.now + max(grace, MIN_GRACE_SECONDS)
                 if rec.kill_deadline is None or deadline < rec.kill_deadline:
+                    if rec.kill_cause == KILL_POST_START:
+                        # the SyncPod killing the instance whose postStart hook failed gives way;
+                        # SyncTerminatingPod's status shows that instance, the runtime's newest
+                        # record: counted, with the hook's error in the reason cache
+                        self._new_instance(rec)
+                        rec.cache_reason = WaitingReason.POST_START_HOOK_ERROR
+                        rec.cache_message = ""
                     self._begin_kill(rec, KILL_POD, grace)
         if not in_progress:
+            if grace > 0:
+                # killContainersWithSyncResult runs killContainer for every container at once: a
+                # sidecar's preStop hook starts now, and only then does it wait for its turn
+                for rec in self.sidecars:
+                    if rec.state == ctm.RUNNING and rec.spec.pre_stop and rec.spec.pre_stop_sleep is None:
+                        rec.pre_stop = (self.now, grace)
             self._stop_sidecars_when_alone(grace)
 
     def stop_started_at_plus_grace(self) -> float:
@@ -1434,8 +1465,37 @@ class PodModel:
                 return  # the sidecar after the next one is still stopping
             if rec.state == ctm.RUNNING:
                 remaining = self.stop_started_at_plus_grace() - self.now if grace is None else grace
-                self._begin_kill(rec, KILL_POD, remaining)
+                self._sidecar_turn(rec, remaining)
                 return
+
+    def _sidecar_turn(self, rec: ContainerRecord, remaining: float) -> None:
+        """A sidecar's turn to stop has come (every container after it stopped), ``remaining``
+        seconds before the pod's grace period ends.
+
+        ``killContainer`` ran its preStop hook from the pod's kill on, before ``waitForTurn``
+        (kuberuntime_container.go), so the hook may be over by now: then the stop signal comes at
+        once, SIGKILL after what is left of the grace period, at least 2 s. A hook still running
+        ends first: a sleep hook at its seconds, an exec or HTTP hook at ``PreStopHookCompleted``
+        (its ``pre_stop`` is kept) or at the end of the grace period; SIGKILL no earlier than the
+        hook's end plus the grace period it left, at least 2 s, as for a container killed with its
+        hook. (waitForTurn's whole seconds are not modelled: the signal's grace is exact.)
+        """
+        rec.fire("kill")
+        rec.kill_cause = KILL_POD
+        deadline = self.now + max(remaining, MIN_GRACE_SECONDS)
+        begun, grace = self.stop_started_at, self.stop_grace
+        hooked = rec.spec.pre_stop and begun is not None and grace is not None and grace > 0
+        if hooked and rec.spec.pre_stop_sleep is not None:
+            assert begun is not None and grace is not None
+            if self.now < begun + min(float(rec.spec.pre_stop_sleep), grace):
+                deadline = max(deadline, begun + kill_seconds(rec.spec, grace))
+        elif hooked and rec.pre_stop is not None:
+            begun, grace = rec.pre_stop
+            if self.now < begun + grace:
+                deadline = max(deadline, begun + kill_seconds(rec.spec, grace))
+            else:
+                rec.pre_stop = None
+        rec.kill_deadline = deadline
 
     def _on_Evicted(self, ev: Evicted) -> None:
         self._require_kubelet(ev)
@@ -1911,8 +1971,9 @@ class PodModel:
             )
         if self.sandbox_refused:
             return (
-                "the sandbox is gone and the kubelet creates no new one: restartPolicy Never and the "
-                "pod's containers were created (computePodActions; kubernetes/kubernetes#118321)"
+                "the sandbox is gone and the kubelet creates no new one: the pod's restartPolicy is "
+                "Never (a container's own policy is not asked) and its containers were created "
+                "(computePodActions; kubernetes/kubernetes#118321)"
             )
         if rec.state == ctm.IMAGE_PULL_BACK_OFF:
             return "the image pull is backing off"

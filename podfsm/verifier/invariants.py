@@ -533,7 +533,15 @@ def _restart_count(t: Transition) -> str | None:
             and a.kill_cause != _HOOK_KILL
             and not a.hook_running
         )
-        hook_seen = b.state in _ALIVE and b.kill_cause == _HOOK_KILL and a.state not in _ALIVE
+        hook_seen = (
+            b.state in _ALIVE
+            and b.kill_cause == _HOOK_KILL
+            and (
+                a.state not in _ALIVE
+                # ... or its kill gave way to the pod's: SyncTerminatingPod's status shows it then
+                or a.kill_cause != _HOOK_KILL
+            )
+        )
         # a StartError event is a new instance, even one equal in every field to the last (the same
         # instant, as after a kubelet restart forgot the back-off)
         start_error = (
@@ -1471,6 +1479,21 @@ def restarts(c: ContainerSpec, pod_policy: str, exit_code: int) -> bool:
     return should_restart(c, pod_policy, exit_code)
 
 
+def _spec_change_kill_possible(v: View, c: ContainerSpec) -> bool:
+    """Whether the instance shown running before the step may already have been killed for a new
+    image: the pod's spec names another image than that instance's status. computePodActions
+    kills it and starts the new one in one sync ("definition changed"), and the API keeps showing
+    it running until the new instance is seen, so its exit may be published later, at any step."""
+    if v.prev is None:
+        return False
+    shown = v.statuses(v.prev).get(c.name)
+    wanted = _image_of(v.last.pod, c.name)
+    if shown is None or wanted is None:
+        return False
+    image = shown.raw.get("image")
+    return isinstance(image, str) and image != wanted
+
+
 def _probe_kill_possible(v: View, c: ContainerSpec) -> bool:
     """Whether the run shown as the container's lastState may have ended in a liveness or startup kill.
 
@@ -1840,6 +1863,8 @@ def _refusal_published_late(v: View, sts: Mapping[str, Any]) -> str | None:
     st = v.status(v.last)
     if v.deletion() is not None or v.phase() in _TERMINAL or st.get("reason") or _pod_kill_possible(v):
         return None
+    if _no_new_sandbox(v):
+        return None  # computePodActions returns before doBackOff: nothing will be restarted
     for c in v.containers():
         s = sts.get(c.name)
         if (
@@ -1957,18 +1982,22 @@ def _backoff_timing(v: View) -> str | None:
 
 def _post_start_hook_running(v: View) -> bool:
     """Whether the kubelet is inside a container's start, running its postStart hook (a start with
-    ``postStartRunning`` whose hook has not returned): SyncPod starts nothing else until it does
-    (``kuberuntime_container.go:startContainer``). Known from the events only."""
+    ``postStartRunning`` whose hook has not returned) or killing the instance whose hook failed
+    (``PostStartHookFailed`` until that instance's exit): SyncPod starts nothing else until
+    startContainer returns, and the API still shows the run before (``kuberuntime_container.go:
+    startContainer`` runs the hook, then ``killContainer`` with FailedPostStartHook). Known from the
+    events only."""
     running: set[str] = set()
     for o in v.history:
         e = o.event
         if e is None:
             continue
         kind = e.get("type")
-        if kind == "ContainerStarted" and e.get("postStartRunning"):
-            running.add(str(e.get("container")))
-        elif kind in ("PostStartHookSucceeded", "PostStartHookFailed"):
-            running.discard(str(e.get("container")))
+        name = str(e.get("container"))
+        if (kind == "ContainerStarted" and e.get("postStartRunning")) or kind == "PostStartHookFailed":
+            running.add(name)
+        elif kind in ("PostStartHookSucceeded", "ContainerExited"):
+            running.discard(name)
         elif kind in _SANDBOX_EVENTS or kind == "KubeletRestarted":
             running.clear()
     return bool(running)
@@ -1996,12 +2025,24 @@ def _turn_in_new_sandbox(v: View, c: ContainerSpec) -> bool:
     return True
 
 
+def _no_new_sandbox(v: View) -> bool:
+    """The pod's sandbox is gone (a node reboot or a lost sandbox) and the kubelet creates no new
+    one: computePodActions, on PodSandboxChanged with a sandbox attempt after the first, returns
+    with nothing to do when ``shouldRestartOnFailure`` is false (the pod's ``restartPolicy`` is
+    Never; a container's own policy is not asked, kubernetes/kubernetes#118321) and the runtime
+    holds containers of the pod: a container shown with a run (anything but a first waiting)."""
+    if v.policy != "Never" or _sandbox_reset(v) is None:
+        return False
+    return any(s.kind != "waiting" or s.last or s.restart_count > 0 for s in v.statuses().values())
+
+
 @_published(
     "restart-obligation",
     "A container its policy restarts is restarted: once the back-off its exits call for has passed since "
     "it was shown terminated (none after its first exit, then 10 s doubling to 300 s), the runtime's start "
-    "of it is accepted, unless the pod is being stopped (judged on the model's steps, where the world's "
-    "refused events are known).",
+    "of it is accepted, unless the pod is being stopped, or its sandbox is gone and the pod's own "
+    "restartPolicy Never stops the kubelet from creating a new one (judged on the model's steps, where "
+    "the world's refused events are known).",
     f"{_SHOULD_RESTART}; pkg/kubelet/kuberuntime/kuberuntime_manager.go:computePodActions, {_BACKOFF}",
     "refusal",
 )
@@ -2019,7 +2060,7 @@ def _restart_obligation(v: View) -> str | None:
         return None
     if not restarts(c, v.policy, s.exit_code) or (c.is_sidecar and v.regular_done()):
         return None
-    if not _turn_in_new_sandbox(v, c) or _post_start_hook_running(v):
+    if not _turn_in_new_sandbox(v, c) or _post_start_hook_running(v) or _no_new_sandbox(v):
         return None
     if c.is_sidecar and any(
         o.is_regular
@@ -2266,7 +2307,12 @@ def _termination_ordering(v: View) -> str | None:
         if own_exit or e is None or e.get("type") in _SANDBOX_EVENTS:
             continue  # (a reboot or a lost sandbox stops every container at once)
         # the kubelet stopped it (SIGKILL at a deadline); a liveness or startup kill has its own grace
-        if deletion is not None and not v.status(v.last).get("reason") and not _probe_kill_possible(v, c):
+        if (
+            deletion is not None
+            and not v.status(v.last).get("reason")
+            and not _probe_kill_possible(v, c)
+            and not _spec_change_kill_possible(v, c)
+        ):
             asked, grace = deletion
             if (
                 v.last.time < asked + max(grace, MIN_GRACE) - TIME_SLACK
@@ -2279,6 +2325,7 @@ def _termination_ordering(v: View) -> str | None:
             c.is_sidecar
             and (v.stopping(v.prev, from_events=False) or v.regular_done())
             and not _probe_kill_possible(v, c)
+            and not _spec_change_kill_possible(v, c)
         ):
             # a regular container still running before the step, or a later sidecar still running
             # after it (sidecars cut off together when the grace period ends stop in one step)

@@ -338,11 +338,15 @@ def _plausible(model: Any, ev: Any) -> bool:
 
     The explorer tries a superset of the legal events; a drawn life spends its steps better on
     events that can happen: a start (or a start's failure) only of a container whose turn has
-    come, a sandbox failure only while no container runs in the sandbox.
+    come, a sandbox failure only while no container runs in the sandbox, a preStop hook's end only
+    while one runs.
     """
     if ev.type in _STARTS:
         rec = model.by_name.get(ev.container)
         return rec is not None and rec.state == "Waiting" and model.startable(rec)
+    if ev.type == "PreStopHookCompleted":
+        rec = model.by_name.get(ev.container)
+        return rec is not None and rec.pre_stop is not None  # only a hook that runs can end
     if ev.type == "SandboxCreateFailed":
         return not any(
             r.state in ("Running", "Killing") or (r.ever_ran and not model.sandbox_gone)
@@ -451,7 +455,8 @@ def next_event(
 
 
 def _progresses(model: Any, ev: Any) -> bool:
-    """Whether ``ev`` moves a pod on through its life: bound, started, init done, probed ready, gated."""
+    """Whether ``ev`` moves a pod on through its life: bound, started, init done, probed ready, gated,
+    or a failed postStart hook's kill over."""
     if ev.type == "ContainerStarted":
         # a start whose postStart hook is still running holds the pod back until the hook returns
         return not getattr(ev, "post_start_running", None)
@@ -459,6 +464,8 @@ def _progresses(model: Any, ev: Any) -> bool:
         return True
     if ev.type == "ContainerExited":
         rec = model.by_name.get(ev.container)
+        if rec is not None and rec.state == "Killing" and rec.kill_cause == "FailedPostStartHook":
+            return True  # the SyncPod that kills it for its failed hook holds everything back
         return bool(ev.exit_code == 0 and rec is not None and rec.spec.is_init and not rec.spec.is_sidecar)
     if ev.type == "ProbeResult":
         rec = model.by_name.get(ev.container)

@@ -159,6 +159,15 @@ CONTAINER_MACHINE = check_definition(
             ),
             Row(
                 "PreStopHookCompleted",
+                RUNNING,
+                RUNNING,
+                ("pre_stop_hook_running",),
+                "A sidecar's preStop hook, begun at the pod's kill, ended before its turn to stop: it "
+                "keeps running until the containers after it stopped (waitForTurn).",
+                f"{_RT}:killContainer",
+            ),
+            Row(
+                "PreStopHookCompleted",
                 KILLING,
                 KILLING,
                 ("pre_stop_hook_running",),
