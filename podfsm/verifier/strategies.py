@@ -463,8 +463,10 @@ def _progresses(model: Any, ev: Any) -> bool:
     if ev.type in ("Scheduled", "SchedulingGatesRemoved", "PostStartHookSucceeded"):
         return True
     if ev.type == "ContainerExited":
+        from podfsm.model.pod import KILL_POST_START
+
         rec = model.by_name.get(ev.container)
-        if rec is not None and rec.state == "Killing" and rec.kill_cause == "FailedPostStartHook":
+        if rec is not None and rec.state == "Killing" and rec.kill_cause == KILL_POST_START:
             return True  # the SyncPod that kills it for its failed hook holds everything back
         return bool(ev.exit_code == 0 and rec is not None and rec.spec.is_init and not rec.spec.is_sidecar)
     if ev.type == "ProbeResult":
