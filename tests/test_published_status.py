@@ -121,9 +121,8 @@ def test_a_post_start_hook_kill_blocks_the_pod_worker_until_that_instance_exited
     """kuberuntime_container.go startContainer kills the instance whose postStart hook failed before
     it returns; pod_workers.go queues every update until SyncPod returns. So while that kill runs no
     status is generated (a readiness result of another container changes only its ``ready``) and
-    no other container is restarted; a pod kill that then cuts it short shows the instance, counted
-    (SyncTerminatingPod's status from the runtime). Found by the stateful test: the second instance
-    was published as running with the first one's restartCount."""
+    no other container is restarted. Found by the stateful test: the second instance was published
+    as running with the first one's restartCount."""
     web = c("web", lifecycle={"postStart": {"exec": {"command": ["true"]}}})
     app = c("app", readinessProbe=probe())
     m = run(pod("Always", app, web), SCHED, start("app"), {"type": "PostStartHookFailed", "container": "web"})
@@ -137,10 +136,30 @@ def test_a_post_start_hook_kill_blocks_the_pod_worker_until_that_instance_exited
     m.apply(exit_("app", 1))
     with pytest.raises(IllegalEvent):
         m.apply(start("app"))  # SyncPod is still inside web's start: no restart yet
-    m.apply({"type": "Evicted"})
+
+
+def test_a_pod_kill_waits_for_a_failed_post_start_hooks_kill() -> None:
+    """kubelet.go SyncPod runs the runtime under context.WithoutCancel (TODO(#113606)): a deletion
+    during the kill of an instance whose postStart hook failed neither cancels nor shortens it, and
+    SyncTerminatingPod comes only after SyncPod returned. So the other containers are killed when
+    that instance exited (SIGKILL at the pod's 30 s), with the deletion's 5 s grace from then on."""
+    web = c("web", lifecycle={"postStart": {"exec": {"command": ["true"]}}})
+    hook_failed = {"type": "PostStartHookFailed", "container": "web"}
+    m = run(pod("Always", c("app"), web), SCHED, start("app"), hook_failed)
+    m.apply(exit_("web", 1))
+    m.apply(hook_failed)  # a second instance, killed until 30 s
+    m.apply(wait(3))
+    m.apply({"type": "DeletionRequested", "gracePeriodSeconds": 5})
+    assert m.by_name["web"].kill_deadline == 30.0  # not shortened
+    assert m.by_name["app"].state == "Running"  # not killed yet: SyncTerminatingPod waits
+    assert "running" in status_of(m, "app")["state"]
+    m.apply(wait(27))  # web's SIGKILL: the instance is seen, counted, then the pod is killed
     cs = status_of(m, "web")
-    assert "running" in cs["state"] and cs["restartCount"] == 1
+    assert cs["state"]["terminated"]["exitCode"] == 137 and cs["restartCount"] == 1
     assert cs["lastState"]["terminated"]["exitCode"] == 1
+    assert m.by_name["app"].state == "Killing" and m.by_name["app"].kill_deadline == 35.0
+    m.apply(exit_("app", 0))
+    assert m.gone
 
 
 def test_a_failing_post_start_hook_under_never_fails_the_pod() -> None:

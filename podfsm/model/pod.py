@@ -248,6 +248,9 @@ class PodState:
     # AllContainersRestarting is True: a RestartAllContainers rule fired (alpha gate); the kubelet
     # kills every running container, then removes them all and starts from the first init container
     restarting_all: bool = False
+    # a pod kill (deletion, eviction, deadline) waits for the SyncPod that is killing an instance
+    # whose postStart hook failed: the grace period SyncTerminatingPod will kill with (seconds)
+    stop_deferred: float | None = None
 
 
 # PodState's pod-level fields, which PodModel keeps as attributes of the same names (restore copies
@@ -486,6 +489,7 @@ class PodModel:
         self.resync_at: float | None = None
         self.sandbox_refused = False
         self.restarting_all = False
+        self.stop_deferred: float | None = None
         self._inputs: PhaseInputs | None = None
         self._targets: dict[ConditionType, tuple[str, str, str]] = {}
         if self.bound:
@@ -545,6 +549,7 @@ class PodModel:
             resync_at=self.resync_at,
             sandbox_refused=self.sandbox_refused,
             restarting_all=self.restarting_all,
+            stop_deferred=self.stop_deferred,
         )
 
     def restore(self, s: PodState) -> None:
@@ -968,6 +973,16 @@ class PodModel:
             self._after_spec_change_kill(rec)
             rec.kill_cause = cause
             return
+        if self.stop_deferred is not None and not any(
+            r.state == ctm.KILLING and r.kill_cause == KILL_POST_START for r in self.records
+        ):
+            # the SyncPod returned: SyncTerminatingPod generates the status (the reason cache
+            # shown, as at any sync's start), then kills the pod with the grace asked
+            grace, self.stop_deferred = self.stop_deferred, None
+            for r in self.records:
+                r.waiting_reason, r.waiting_message = r.cache_reason, r.cache_message
+            self._stop_pod(grace)
+            return
         self._sync()
 
     def _after_spec_change_kill(self, rec: ContainerRecord) -> None:
@@ -1390,7 +1405,9 @@ class PodModel:
         under a context the pod worker cannot cancel (``kubelet.go``, TODO(#113606)), and
         killContainer's stop timeouts and waitForTurn's timers are fixed when they start, so a
         later, shorter request (an eviction or a second deletion during a deletion) changes no
-        deadline. Upstream's behaviour, modelled as it is.
+        deadline. Upstream's behaviour, modelled as it is. While SyncPod is killing an instance
+        whose postStart hook failed, the whole pod kill waits for it (``stop_deferred``), with the
+        shortest grace asked meanwhile.
         """
         if grace is None:
             grace = float(self.spec.grace_seconds)
@@ -1401,6 +1418,15 @@ class PodModel:
             # call is not cancelled): its status shows them removed, and there is nothing to kill
             self._restart_all_cleaned_up()
         in_progress = self.stopping and self.stop_grace is not None
+        if not in_progress and any(
+            r.state == ctm.KILLING and r.kill_cause == KILL_POST_START for r in self.records
+        ):
+            # SyncPod runs the runtime under a context the pod worker cannot cancel (kubelet.go,
+            # WithoutCancel, TODO(#113606)): the kill of the instance whose postStart hook failed
+            # goes on with its own grace, and SyncTerminatingPod (this kill) comes after it
+            self.stopping = True
+            self.stop_deferred = grace if self.stop_deferred is None else min(self.stop_deferred, grace)
+            return
         if not in_progress:
             self.stop_started_at, self.stop_grace = self.now, grace
         self.stopping = True
@@ -1421,13 +1447,6 @@ class PodModel:
             ):
                 deadline = self.now + max(grace, MIN_GRACE_SECONDS)
                 if rec.kill_deadline is None or deadline < rec.kill_deadline:
-                    if rec.kill_cause == KILL_POST_START:
-                        # the SyncPod killing the instance whose postStart hook failed gives way;
-                        # SyncTerminatingPod's status shows that instance, the runtime's newest
-                        # record: counted, with the hook's error in the reason cache
-                        self._new_instance(rec)
-                        rec.cache_reason = WaitingReason.POST_START_HOOK_ERROR
-                        rec.cache_message = ""
                     self._begin_kill(rec, KILL_POD, grace)
         if not in_progress:
             if grace > 0:

@@ -533,15 +533,7 @@ def _restart_count(t: Transition) -> str | None:
             and a.kill_cause != _HOOK_KILL
             and not a.hook_running
         )
-        hook_seen = (
-            b.state in _ALIVE
-            and b.kill_cause == _HOOK_KILL
-            and (
-                a.state not in _ALIVE
-                # ... or its kill gave way to the pod's: SyncTerminatingPod's status shows it then
-                or a.kill_cause != _HOOK_KILL
-            )
-        )
+        hook_seen = b.state in _ALIVE and b.kill_cause == _HOOK_KILL and a.state not in _ALIVE
         # a StartError event is a new instance, even one equal in every field to the last (the same
         # instant, as after a kubelet restart forgot the back-off)
         start_error = (
@@ -1481,17 +1473,19 @@ def restarts(c: ContainerSpec, pod_policy: str, exit_code: int) -> bool:
 
 def _spec_change_kill_possible(v: View, c: ContainerSpec) -> bool:
     """Whether the instance shown running before the step may already have been killed for a new
-    image: the pod's spec names another image than that instance's status. computePodActions
+    image: the window shows the spec's image updated, and the spec names another image than that
+    instance's status. computePodActions
     kills it and starts the new one in one sync ("definition changed"), and the API keeps showing
     it running until the new instance is seen, so its exit may be published later, at any step."""
     if v.prev is None:
         return False
     shown = v.statuses(v.prev).get(c.name)
     wanted = _image_of(v.last.pod, c.name)
-    if shown is None or wanted is None:
+    if shown is None or wanted is None or shown.raw.get("image") == wanted:
         return False
-    image = shown.raw.get("image")
-    return isinstance(image, str) and image != wanted
+    # the update itself is in the window: a runtime may report an image by another name (a
+    # registry prefix, a digest), which alone says nothing
+    return any(_image_of(o.pod, c.name) not in (None, wanted) for o in v.history)
 
 
 def _probe_kill_possible(v: View, c: ContainerSpec) -> bool:
